@@ -1,0 +1,24 @@
+import { defineConfig } from "vitest/config";
+
+// One root config; each runtime is a project so `npm test` runs them all in one vitest invocation.
+// `skiff-source` makes `import "skiff/..."` resolve to the TypeScript sources instead of dist/.
+export default defineConfig({
+  resolve: { conditions: ["skiff-source"] },
+  ssr: { resolve: { conditions: ["skiff-source"] } },
+  test: {
+    projects: [
+      {
+        resolve: { conditions: ["skiff-source"] },
+        ssr: { resolve: { conditions: ["skiff-source"] } },
+        test: {
+          name: "node",
+          include: ["test/**/*.test.ts"],
+          exclude: ["test/workers/**", "node_modules/**"],
+          environment: "node",
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+});
