@@ -1,0 +1,2 @@
+export { serve, type ServeOptions, type SkiffServer } from "./serve.js";
+export { nodeDatabase } from "../../local/database.js";

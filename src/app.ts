@@ -1,0 +1,195 @@
+import { Hono, type Env, type MiddlewareHandler } from "hono";
+import type { HonoOptions } from "hono/hono-base";
+import type { BlankSchema, Schema } from "hono/types";
+import { onError, notFound } from "./problem.js";
+import { missingRuntime, runtimeOf } from "./runtime.js";
+import type { SchemaOutput } from "./schema.js";
+import { TriggerRegistry, resolveQueueOptions } from "./triggers/registry.js";
+import type { CronHandler, QueueBatchHandler, QueueHandler, QueueOptions, QueueRegistration } from "./triggers/types.js";
+import type { QueueSchemas, SkiffEnv } from "./types.js";
+import type { LoggerOptions } from "./logger.js";
+import type { Migration } from "./bindings/db/migrate.js";
+
+/**
+ * Options of a {@link Skiff} app.
+ *
+ * @example
+ * ```ts
+ * new Skiff({ queues: { orders: Order, emails: Email } });
+ * ```
+ */
+export type SkiffOptions<Q extends QueueSchemas> = HonoOptions<Env> & {
+  /** Every queue the app produces to or consumes from, with the schema of its bodies. */
+  queues?: Q;
+  /** Log level and sink of the runtime logger (every platform). */
+  log?: LoggerOptions;
+  /** Schema migrations applied once per isolate or process, before the first query (see `Database.migrate`). */
+  migrations?: readonly Migration[];
+};
+
+const TRIGGERS = Symbol.for("skiff.triggers");
+
+/**
+ * A skiff app: a Hono app (every Hono API and middleware works unchanged) that also declares cron handlers and
+ * typed queue consumers, and gets `db`, `kv`, `queues` and `log` on every context. Run it with an adapter:
+ * `serve(app)` (Node), `toCloudflare(app)`, `toLambda(app)`, `toVercel(app)`.
+ *
+ * Errors answer `application/problem+json` by default; `app.onError()` and `app.notFound()` replace that as in
+ * Hono.
+ *
+ * @example
+ * ```ts
+ * const Order = z.object({ orderId: z.string(), sku: z.string(), qty: z.number().int().positive() });
+ * export const app = new Skiff({ queues: { orders: Order } });
+ *
+ * app.post("/api/orders", async (c) => {
+ *   const order = Order.parse(await c.req.json());
+ *   await c.var.queues.orders.send(order);
+ *   return c.json({ accepted: order.orderId }, 202);
+ * });
+ * app.queue("orders", async (message, ctx) => {
+ *   await ctx.db.run(sql`INSERT INTO orders (id, sku, qty) VALUES (${message.body.orderId}, ${message.body.sku}, ${message.body.qty})`);
+ * }, { maxRetries: 3, deadLetter: "orders-dlq" });
+ * app.cron("0 9 * * *", async (event, ctx) => { ctx.log.info("daily report", { at: event.scheduledTime }) });
+ * ```
+ */
+export class Skiff<
+  E extends Env = Env,
+  Q extends QueueSchemas = QueueSchemas,
+  S extends Schema = BlankSchema,
+  BasePath extends string = "/",
+> extends Hono<SkiffEnv<E, Q>, S, BasePath> {
+  // Symbol-keyed rather than #private so that `basePath()` copies (plain Hono objects re-prototyped below) keep it.
+  declare readonly [TRIGGERS]: TriggerRegistry;
+  /** @internal */
+  declare readonly logOptions: LoggerOptions | undefined;
+  /** @internal */
+  declare readonly migrations: readonly Migration[] | undefined;
+
+  constructor(options: SkiffOptions<Q> = {}) {
+    const { queues, log, migrations, ...hono } = options;
+    super(hono as HonoOptions<SkiffEnv<E, Q>>);
+    Object.defineProperty(this, TRIGGERS, { value: new TriggerRegistry(), enumerable: false });
+    Object.defineProperty(this, "logOptions", { value: log, enumerable: false });
+    Object.defineProperty(this, "migrations", { value: migrations, enumerable: false });
+    for (const [name, schema] of Object.entries(queues ?? {})) this.triggers.addSchema(name, schema);
+    this.use("*", bindings);
+    this.onError(onError);
+    this.notFound(notFound);
+  }
+
+  /** Crons, queue consumers and queue schemas registered on this app (and on sub-apps mounted with `route()`). */
+  get triggers(): TriggerRegistry {
+    return this[TRIGGERS];
+  }
+
+  /**
+   * Registers a cron handler for a 5-field UTC expression. The expression is validated now, so a typo fails at
+   * start-up. Several handlers may share an expression; all run when it fires.
+   *
+   * @example
+   * ```ts
+   * app.cron("*\/15 * * * *", async (event, ctx) => { await ctx.kv.put("heartbeat", String(event.scheduledTime)) });
+   * ```
+   */
+  cron(expression: string, handler: CronHandler<E, Q>): this {
+    this.triggers.addCron({ expression, handler: handler as CronHandler });
+    return this;
+  }
+
+  /**
+   * Registers the consumer of a declared queue, called once per message: returning acks it, throwing retries
+   * that message only, and after `maxRetries` it goes to `deadLetter`. Bodies arrive validated and typed.
+   *
+   * @example
+   * ```ts
+   * app.queue("orders", async (message, ctx) => {
+   *   await ctx.db.run(sql`UPDATE orders SET status = 'paid' WHERE id = ${message.body.orderId}`);
+   * }, { maxRetries: 5, deadLetter: "orders-dlq" });
+   * ```
+   */
+  queue<N extends keyof Q & string>(name: N, handler: QueueHandler<SchemaOutput<Q[N]>, E, Q>, options?: QueueOptions): this {
+    return this.#consumer({ name, kind: "message", handler: handler as QueueHandler<unknown>, options: resolveQueueOptions(name, options) });
+  }
+
+  /**
+   * Registers a batch consumer: one call per delivered batch, for handlers that write a whole batch in one
+   * database batch. Unsettled messages are acked when it returns and retried when it throws.
+   *
+   * @example
+   * ```ts
+   * app.queueBatch("events", async (batch, ctx) => {
+   *   await ctx.db.batch(batch.messages.map((m) => sql`INSERT INTO events (id, data) VALUES (${m.id}, ${JSON.stringify(m.body)})`));
+   * });
+   * ```
+   */
+  queueBatch<N extends keyof Q & string>(
+    name: N,
+    handler: QueueBatchHandler<SchemaOutput<Q[N]>, E, Q>,
+    options?: QueueOptions,
+  ): this {
+    return this.#consumer({ name, kind: "batch", handler: handler as QueueBatchHandler<unknown>, options: resolveQueueOptions(name, options) });
+  }
+
+  #consumer(registration: QueueRegistration): this {
+    this.triggers.addQueue(registration);
+    return this;
+  }
+
+  /**
+   * Hono's `route()`, which also adopts the sub-app's crons, queue schemas and consumers when it is a skiff app.
+   *
+   * @example
+   * ```ts
+   * const billing = new Skiff({ queues: { invoices: Invoice } });
+   * billing.queue("invoices", handleInvoice);
+   * app.route("/billing", billing); // the invoices consumer now belongs to app too
+   * ```
+   */
+  override route<SubPath extends string, SubEnv extends Env, SubSchema extends Schema, SubBasePath extends string>(
+    path: SubPath,
+    app: Hono<SubEnv, SubSchema, SubBasePath>,
+  ): ReturnType<Hono<SkiffEnv<E, Q>, S, BasePath>["route"]> {
+    const registry = (app as unknown as Partial<Record<typeof TRIGGERS, TriggerRegistry>>)[TRIGGERS];
+    if (registry) this.triggers.merge(registry);
+    return super.route(path, app) as ReturnType<Hono<SkiffEnv<E, Q>, S, BasePath>["route"]>;
+  }
+
+  /**
+   * Hono's `basePath()`, returning a skiff app that shares routes and triggers with this one.
+   *
+   * @example
+   * ```ts
+   * const api = new Skiff().basePath("/api");
+   * api.get("/health", (c) => c.text("ok")); // GET /api/health
+   * ```
+   */
+  override basePath<SubPath extends string>(path: SubPath): Skiff<E, Q, S, BasePath> {
+    const sub = super.basePath(path);
+    // Hono builds the copy with `new Hono()`; give it skiff's prototype and state so cron()/queue() keep working.
+    Object.setPrototypeOf(sub, Object.getPrototypeOf(this));
+    Object.defineProperty(sub, TRIGGERS, { value: this.triggers, enumerable: false });
+    Object.defineProperty(sub, "logOptions", { value: this.logOptions, enumerable: false });
+    Object.defineProperty(sub, "migrations", { value: this.migrations, enumerable: false });
+    return sub as unknown as Skiff<E, Q, S, BasePath>;
+  }
+}
+
+// Puts the adapter's bindings on the context. Per request it only copies references: clients are per runtime.
+const bindings: MiddlewareHandler<SkiffEnv> = async function skiffBindings(c, next) {
+  if (c.get("db") === undefined) {
+    let runtime;
+    try {
+      runtime = runtimeOf(c.executionCtx);
+    } catch {
+      runtime = undefined; // no execution context at all (app.request() without an adapter)
+    }
+    if (!runtime) throw missingRuntime();
+    c.set("db", runtime.db);
+    c.set("kv", runtime.kv);
+    c.set("queues", runtime.queues);
+    c.set("log", runtime.log);
+    c.set("platform", runtime.platform);
+  }
+  await next();
+};

@@ -1,0 +1,53 @@
+import { ConfigError } from "../../errors.js";
+
+/** Where the database is and how to authenticate. */
+export interface DatabaseConfig {
+  url: string;
+  authToken?: string;
+}
+
+/**
+ * Reads `TURSO_DATABASE_URL` and `TURSO_AUTH_TOKEN` from a platform env and checks the URL for the runtime:
+ * edge runtimes (Workers, Vercel Edge) reach libSQL over HTTP only, so a `file:` URL is refused there with a
+ * message that says what to use instead. `fallbackUrl` applies when the variable is unset (Node's embedded file).
+ *
+ * @example
+ * ```ts
+ * const { url, authToken } = resolveDatabaseConfig(env, { allowFile: false }); // Workers
+ * const local = resolveDatabaseConfig(process.env, { allowFile: true, fallbackUrl: "file:.skiff/dev.db" });
+ * ```
+ */
+export function resolveDatabaseConfig(
+  env: Record<string, unknown>,
+  options: { allowFile: boolean; fallbackUrl?: string },
+): DatabaseConfig {
+  const raw = env.TURSO_DATABASE_URL;
+  const url = typeof raw === "string" && raw.trim() ? raw.trim() : options.fallbackUrl;
+  if (!url) {
+    throw new ConfigError(
+      "TURSO_DATABASE_URL is not set: set it to your database URL (libsql://<db>-<org>.turso.io), or run `npm run dev:worker` for a local libSQL endpoint",
+      { variable: "TURSO_DATABASE_URL" },
+    );
+  }
+  let scheme: string;
+  try {
+    scheme = new URL(url).protocol.slice(0, -1);
+  } catch {
+    scheme = url.startsWith("file:") ? "file" : "";
+  }
+  if (scheme === "file" || url === ":memory:") {
+    if (!options.allowFile) {
+      throw new ConfigError(
+        `TURSO_DATABASE_URL is "${url}", but this runtime has no filesystem: use an http(s):// or libsql:// URL (locally, the skiff libSQL endpoint started by \`npm run dev:worker\`)`,
+        { variable: "TURSO_DATABASE_URL" },
+      );
+    }
+  } else if (!["libsql", "http", "https", "ws", "wss"].includes(scheme)) {
+    throw new ConfigError(
+      `TURSO_DATABASE_URL "${url}" is not a libSQL URL: expected libsql://, https://, http://${options.allowFile ? " or file:" : ""}`,
+      { variable: "TURSO_DATABASE_URL" },
+    );
+  }
+  const token = env.TURSO_AUTH_TOKEN;
+  return typeof token === "string" && token ? { url, authToken: token } : { url };
+}

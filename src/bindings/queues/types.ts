@@ -1,0 +1,50 @@
+/** A message on its way to a queue backend: a JSON-serialisable body and an optional delivery delay. */
+export interface OutgoingMessage {
+  body: unknown;
+  delaySeconds?: number;
+}
+
+/**
+ * How messages leave the process for one queue: a Cloudflare Queue binding, SQS, or the local libSQL queue. The
+ * core validates and sizes messages before they reach a transport; a transport only delivers them.
+ *
+ * @example
+ * ```ts
+ * const transport: QueueTransport = { send: async (messages) => { for (const m of messages) console.log(m.body) } };
+ * ```
+ */
+export interface QueueTransport {
+  send(messages: readonly OutgoingMessage[]): Promise<void>;
+}
+
+/** Options of a single send. */
+export interface SendOptions {
+  /** Seconds before the message may be delivered (0–43200). */
+  delaySeconds?: number;
+}
+
+/**
+ * A typed producer for one declared queue. `body` is checked against the queue's schema before it leaves, so a
+ * consumer never sees a message its producer could not have sent.
+ *
+ * @example
+ * ```ts
+ * await c.var.queues.orders.send({ orderId: "o1", sku: "tea", qty: 2 });
+ * await c.var.queues.orders.sendBatch([{ body: a }, { body: b, delaySeconds: 60 }]);
+ * ```
+ */
+export interface QueueProducer<In> {
+  send(body: In, options?: SendOptions): Promise<void>;
+  sendBatch(messages: ReadonlyArray<{ body: In; delaySeconds?: number }>, options?: SendOptions): Promise<void>;
+}
+
+/**
+ * The strictest limits among the platforms skiff targets (Cloudflare Queues), applied on every platform so that an
+ * app tested locally cannot fail on its first deploy.
+ */
+export const QUEUE_LIMITS = {
+  maxMessageBytes: 128 * 1024,
+  maxBatchMessages: 100,
+  maxBatchBytes: 256 * 1024,
+  maxDelaySeconds: 12 * 60 * 60,
+} as const;

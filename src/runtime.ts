@@ -1,0 +1,184 @@
+import type { ExecutionContext } from "hono";
+import type { Database } from "./bindings/db/database.js";
+import type { Migration } from "./bindings/db/migrate.js";
+import type { KVStore } from "./bindings/kv/types.js";
+import { createProducer } from "./bindings/queues/producer.js";
+import type { QueueProducer, QueueTransport } from "./bindings/queues/types.js";
+import { SkiffError } from "./errors.js";
+import { createLogger, type Logger, type LoggerOptions } from "./logger.js";
+import type { TriggerRegistry } from "./triggers/registry.js";
+import type { PlatformName, Producers, QueueSchemas, TriggerContext } from "./types.js";
+
+/**
+ * What an adapter supplies: the platform's name and env, and factories for each binding. Factories are called once,
+ * lazily, on first use, and must be cheap (the clients they return connect on first query).
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime(app, {
+ *   platform: "node",
+ *   env: process.env,
+ *   db: () => new Database(() => createClient({ url: "file:.skiff/dev.db" })),
+ *   kv: () => new MemoryKV(),
+ *   queue: (name) => transportFor(name),
+ * });
+ * ```
+ */
+export interface RuntimeOptions {
+  platform: PlatformName;
+  env: Record<string, unknown>;
+  db: () => Database;
+  kv: () => KVStore;
+  queue: (name: string) => QueueTransport;
+  log?: Logger;
+}
+
+/**
+ * The bindings of one app on one platform, created once per isolate or process by an adapter and shared by every
+ * request, cron run and queue batch it serves. Never stored in module state: each adapter closure owns its own.
+ *
+ * @example
+ * ```ts
+ * const runtime = createRuntime(app, options);
+ * const res = await app.fetch(request, env, runtimeContext(runtime, { waitUntil: (p) => tracker.waitUntil(p) }));
+ * ```
+ */
+export class SkiffRuntime {
+  readonly platform: PlatformName;
+  readonly env: Record<string, unknown>;
+  readonly log: Logger;
+  readonly queues: Producers<QueueSchemas>;
+  readonly #options: RuntimeOptions;
+  #db: Database | undefined;
+  #kv: KVStore | undefined;
+  readonly #transports = new Map<string, QueueTransport>();
+
+  constructor(registry: TriggerRegistry, options: RuntimeOptions) {
+    this.#options = options;
+    this.platform = options.platform;
+    this.env = options.env;
+    this.log = options.log ?? createLogger({ fields: { platform: options.platform } });
+    const producers: Record<string, QueueProducer<unknown>> = {};
+    for (const [name, schema] of registry.schemas) {
+      producers[name] = createProducer(name, schema, () => this.transport(name));
+    }
+    this.queues = Object.freeze(producers);
+  }
+
+  get db(): Database {
+    this.#db ??= this.#options.db();
+    return this.#db;
+  }
+
+  get kv(): KVStore {
+    this.#kv ??= this.#options.kv();
+    return this.#kv;
+  }
+
+  /** The raw transport of a queue (no schema), used for dead-letter sends. */
+  transport(name: string): QueueTransport {
+    let transport = this.#transports.get(name);
+    if (!transport) {
+      transport = this.#options.queue(name);
+      this.#transports.set(name, transport);
+    }
+    return transport;
+  }
+
+  /** The context handed to cron and queue handlers. */
+  triggerContext(waitUntil: (promise: Promise<unknown>) => void, log: Logger = this.log): TriggerContext {
+    return {
+      db: this.db,
+      kv: this.kv,
+      queues: this.queues,
+      log,
+      platform: this.platform,
+      env: this.env,
+      waitUntil: (promise) => {
+        try {
+          waitUntil(promise);
+        } catch (error) {
+          log.error("waitUntil failed", { error });
+        }
+      },
+    };
+  }
+}
+
+const RUNTIME = Symbol.for("skiff.runtime");
+
+/** An `ExecutionContext` that carries the skiff runtime to the app. */
+export type RuntimeExecutionContext = ExecutionContext & { readonly [RUNTIME]: SkiffRuntime };
+
+/**
+ * Builds the `ExecutionContext` an adapter passes to `app.fetch`: the platform's `waitUntil` (wrapped so it never
+ * throws) and the runtime the app reads its bindings from.
+ *
+ * @example
+ * ```ts
+ * return app.fetch(request, env, runtimeContext(runtime, ctx)); // ctx: Cloudflare's ExecutionContext
+ * ```
+ */
+export function runtimeContext(
+  runtime: SkiffRuntime,
+  base: { waitUntil(promise: Promise<unknown>): void; passThroughOnException?(): void; props?: unknown },
+): RuntimeExecutionContext {
+  return {
+    waitUntil: (promise: Promise<unknown>) => {
+      try {
+        base.waitUntil(promise);
+      } catch (error) {
+        runtime.log.error("waitUntil failed", { error });
+      }
+    },
+    passThroughOnException: () => base.passThroughOnException?.(),
+    props: base.props ?? {},
+    [RUNTIME]: runtime,
+  };
+}
+
+/** @internal The runtime an adapter attached to a request's execution context, if any. */
+export function runtimeOf(executionCtx: unknown): SkiffRuntime | undefined {
+  const runtime = (executionCtx as { [RUNTIME]?: unknown } | undefined)?.[RUNTIME];
+  return runtime instanceof SkiffRuntime ? runtime : undefined;
+}
+
+/** @internal Thrown when a request reaches the app without an adapter. */
+export function missingRuntime(): SkiffError {
+  return new SkiffError(
+    "this request reached the app without a skiff runtime: serve the app through an adapter (serve, toCloudflare, toLambda, toVercel) or skiff/testing",
+  );
+}
+
+/**
+ * Creates the runtime of `app` on a platform, with a logger configured from the app's `log` option. Adapters call
+ * it once per isolate or process, on first use.
+ *
+ * @example
+ * ```ts
+ * let runtime: SkiffRuntime | undefined;
+ * const fetch = (req: Request, env: Env, ctx: ExecutionContext) => {
+ *   runtime ??= createRuntime(app, cloudflareBindings(env));
+ *   return app.fetch(req, env, runtimeContext(runtime, ctx));
+ * };
+ * ```
+ */
+export function createRuntime(
+  app: {
+    readonly triggers: TriggerRegistry;
+    readonly logOptions?: LoggerOptions | undefined;
+    readonly migrations?: readonly Migration[] | undefined;
+  },
+  options: RuntimeOptions,
+): SkiffRuntime {
+  const log = options.log ?? createLogger({ ...app.logOptions, fields: { platform: options.platform, ...app.logOptions?.fields } });
+  const { migrations } = app;
+  const db = migrations?.length
+    ? () => {
+        const database = options.db();
+        database.beforeFirstQuery((d) => d.migrate(migrations));
+        return database;
+      }
+    : options.db;
+  return new SkiffRuntime(app.triggers, { ...options, db, log });
+}

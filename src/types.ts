@@ -1,0 +1,66 @@
+import type { Env } from "hono";
+import type { Database } from "./bindings/db/database.js";
+import type { KVStore } from "./bindings/kv/types.js";
+import type { QueueProducer } from "./bindings/queues/types.js";
+import type { Logger } from "./logger.js";
+import type { AnySchema, SchemaInput } from "./schema.js";
+
+/** The platforms an adapter can report. `vercel-edge` and `vercel-node` differ in what the runtime offers. */
+export type PlatformName = "cloudflare" | "vercel-edge" | "vercel-node" | "lambda" | "node" | "test";
+
+/** Queue names mapped to the Standard Schema (zod, ...) of their message bodies. */
+export type QueueSchemas = Record<string, AnySchema>;
+
+/** A typed producer for each declared queue. */
+export type Producers<Q extends QueueSchemas> = { readonly [K in keyof Q]: QueueProducer<SchemaInput<Q[K]>> };
+
+/**
+ * The bindings skiff puts on every context: `c.var.db` in routes, `ctx.db` in cron and queue handlers.
+ *
+ * @example
+ * ```ts
+ * app.get("/api/count", async (c) => c.json(await c.var.db.get(sql`SELECT count(*) AS n FROM users`)));
+ * ```
+ */
+export interface SkiffVariables<Q extends QueueSchemas = QueueSchemas> {
+  db: Database;
+  kv: KVStore;
+  queues: Producers<Q>;
+  log: Logger;
+  platform: PlatformName;
+}
+
+/** The `Bindings` of a Hono `Env`, or a string-keyed record when the app does not declare them. */
+export type BindingsOf<E extends Env> = E extends { Bindings: infer B extends object } ? B : Record<string, unknown>;
+/** The `Variables` of a Hono `Env`, or none. */
+export type VariablesOf<E extends Env> = E extends { Variables: infer V extends object } ? V : object;
+
+/**
+ * The Hono `Env` of a skiff app: the user's `Bindings`, and the user's `Variables` plus skiff's own.
+ *
+ * @example
+ * ```ts
+ * type AppEnv = SkiffEnv<{ Bindings: { API_KEY: string } }, { orders: typeof Order }>;
+ * const mw: MiddlewareHandler<AppEnv> = async (c, next) => { c.var.log.info("hi"); await next(); };
+ * ```
+ */
+export type SkiffEnv<E extends Env = Env, Q extends QueueSchemas = QueueSchemas> = {
+  Bindings: BindingsOf<E>;
+  Variables: VariablesOf<E> & SkiffVariables<Q>;
+};
+
+/**
+ * What cron and queue handlers receive besides their event: the same bindings as routes, the platform's env, and a
+ * `waitUntil` that never throws.
+ *
+ * @example
+ * ```ts
+ * app.cron("0 9 * * *", async (event, ctx) => {
+ *   ctx.waitUntil(ctx.kv.put("cron:last", String(event.scheduledTime)));
+ * });
+ * ```
+ */
+export interface TriggerContext<E extends Env = Env, Q extends QueueSchemas = QueueSchemas> extends SkiffVariables<Q> {
+  env: BindingsOf<E>;
+  waitUntil(promise: Promise<unknown>): void;
+}
