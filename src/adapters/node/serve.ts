@@ -39,6 +39,8 @@ export interface ServeOptions {
   pollIntervalMs?: number;
   /** Serve `/__scheduled?cron=...` to fire a cron by hand, as `wrangler dev --test-scheduled` does. Default: unless NODE_ENV=production. */
   testScheduled?: boolean;
+  /** How long close() lets in-flight requests run before cutting their connections. Default 10 000 ms. */
+  shutdownGraceMs?: number;
   /** Close gracefully on SIGINT/SIGTERM and exit. Default true. */
   handleSignals?: boolean;
 }
@@ -130,9 +132,17 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
   const close = () =>
     (closing ??= (async () => {
       await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        // Idle keep-alive sockets would hold close() open forever; in-flight requests still finish.
-        (server as { closeIdleConnections?: () => void }).closeIdleConnections?.();
+        const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
+        // Keep-alive sockets would hold close() open until they time out: close each one as soon as it is idle,
+        // so in-flight requests finish and nothing else waits. After the grace period, cut what is left.
+        const sweep = setInterval(() => http.closeIdleConnections?.(), 25);
+        const cut = setTimeout(() => http.closeAllConnections?.(), options.shutdownGraceMs ?? 10_000);
+        server.close(() => {
+          clearInterval(sweep);
+          clearTimeout(cut);
+          resolve();
+        });
+        http.closeIdleConnections?.();
       });
       await Promise.all([scheduler.stop(), worker.stop()]);
       await tracker.settle();

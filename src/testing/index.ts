@@ -1,0 +1,1 @@
+export { createTestRuntime, type TestRuntime, type TestRuntimeOptions } from "./test-runtime.js";
