@@ -1,13 +1,14 @@
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { Skiff, sql } from "skiff";
-import { nodeDatabase, serve, type SkiffServer } from "skiff/node";
+import type { Env } from "hono";
+import { type QueueSchemas, Skiff, sql } from "skiff";
+import { nodeDatabase, serve, type ServeOptions, type SkiffServer } from "skiff/node";
 import { tempDbUrl } from "./contract/node-driver.js";
 
 const servers: SkiffServer[] = [];
-async function start(app: Skiff<never, never>, url: string, options: Parameters<typeof serve>[1] = {}) {
-  const server = await serve(app as Skiff, { port: 0, env: {}, database: { url }, handleSignals: false, pollIntervalMs: 20, ...options });
+async function start<E extends Env, Q extends QueueSchemas>(app: Skiff<E, Q>, url: string, options: ServeOptions = {}) {
+  const server = await serve(app, { port: 0, env: {}, database: { url }, handleSignals: false, pollIntervalMs: 20, ...options });
   servers.push(server);
   return server;
 }
@@ -31,7 +32,7 @@ describe("serve(): the Node target", () => {
     const app = new Skiff();
     app.cron("0 9 * * *", (event) => void fired.push(event));
     app.cron("*/30 * * * *", () => undefined);
-    const server = await start(app as never, ":memory:", { queues: false });
+    const server = await start(app, ":memory:", { queues: false });
     expect(server.nextRuns()).toEqual([
       { cron: "0 9 * * *", next: new Date(Date.UTC(2026, 0, 1, 9, 0)) },
       { cron: "*/30 * * * *", next: new Date(Date.UTC(2026, 0, 1, 9, 0)) },
@@ -51,7 +52,7 @@ describe("serve(): the Node target", () => {
       await c.var.queues.jobs.send({ n: Number(c.req.param("n")) });
       return c.body(null, 202);
     });
-    const server = await start(app as never, tempDbUrl(), { scheduler: false });
+    const server = await start(app, tempDbUrl(), { scheduler: false });
     for (const n of [0, 1, 2]) expect((await fetch(`${server.url}/jobs/${n}`, { method: "POST" })).status).toBe(202);
     await until(async () => (await server.queueStore.peek("jobs-dlq")).length === 1);
     expect(attempts).toEqual({ 0: 3, 1: 1, 2: 1 });
@@ -68,14 +69,14 @@ describe("serve(): the Node target", () => {
       await c.var.queues.jobs.send({ id: "survivor" });
       return c.body(null, 202);
     });
-    const before = await start(first as never, url, { queues: false, scheduler: false });
+    const before = await start(first, url, { queues: false, scheduler: false });
     await fetch(`${before.url}/`, { method: "POST" });
     await before.close();
 
     const got: string[] = [];
     const second = new Skiff({ queues: { jobs: Jobs } });
     second.queue("jobs", (m) => void got.push(m.body.id));
-    await start(second as never, url, { scheduler: false });
+    await start(second, url, { scheduler: false });
     await until(async () => got.length === 1);
     expect(got).toEqual(["survivor"]);
   });
@@ -84,7 +85,7 @@ describe("serve(): the Node target", () => {
     const url = tempDbUrl();
     const app = new Skiff({ queues: { jobs: z.object({ id: z.string() }) } });
     app.queue("jobs", () => undefined, { visibilityTimeoutSeconds: 1 });
-    const server = await start(app as never, url, { queues: false, scheduler: false });
+    const server = await start(app, url, { queues: false, scheduler: false });
     await server.queueStore.send("jobs", [{ body: { id: "a" } }]);
     // A consumer leases the message and never settles it (as if the process crashed).
     const leased = await server.queueStore.receive("jobs", { max: 10, visibilitySeconds: 1 });
@@ -108,7 +109,7 @@ describe("serve(): the Node target", () => {
       return c.text("finished");
     });
     const url = tempDbUrl();
-    const server = await start(app as never, url, { scheduler: false, queues: false });
+    const server = await start(app, url, { scheduler: false, queues: false });
     const inFlight = fetch(`${server.url}/slow`).then((r) => r.text());
     await new Promise((r) => setTimeout(r, 50));
     const closed = server.close();
@@ -127,7 +128,7 @@ describe("serve(): the Node target", () => {
     const app = new Skiff();
     let runs = 0;
     app.cron("0 9 * * *", () => void runs++);
-    const server = await start(app as never, ":memory:", { scheduler: false, testScheduled: true });
+    const server = await start(app, ":memory:", { scheduler: false, testScheduled: true });
     expect((await fetch(`${server.url}/__scheduled?cron=0+9+*+*+*`)).status).toBe(200);
     expect(runs).toBe(1);
     expect((await fetch(`${server.url}/__scheduled`)).status).toBe(400);

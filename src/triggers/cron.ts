@@ -1,5 +1,4 @@
-import { CronPattern } from "croner";
-import { SkiffError } from "../errors.js";
+export { validateCron } from "./cron-syntax.js";
 
 /**
  * A cron firing, the same on every platform: the expression exactly as registered, the time it was scheduled for
@@ -14,32 +13,6 @@ export interface CronEvent {
   cron: string;
   scheduledTime: number;
   executionId?: string;
-}
-
-/**
- * Checks a cron expression: standard 5 fields (minute hour day-of-month month day-of-week), evaluated in UTC, the
- * syntax Cloudflare accepts. Throws a {@link SkiffError} that quotes the expression.
- *
- * @example
- * ```ts
- * validateCron("0 9 * * *");   // ok
- * validateCron("0 0 9 * * *"); // throws: 6 fields
- * ```
- */
-export function validateCron(expression: string): void {
-  const fields = expression.trim().split(/\s+/);
-  if (typeof expression !== "string" || fields.length !== 5) {
-    throw new SkiffError(
-      `cron expression "${expression}" must have 5 fields (minute hour day-of-month month day-of-week), in UTC; got ${fields.length}`,
-    );
-  }
-  try {
-    new CronPattern(expression, "UTC", { mode: "5-part" });
-  } catch (error) {
-    throw new SkiffError(`cron expression "${expression}" is invalid: ${error instanceof Error ? error.message : String(error)}`, {
-      cause: error,
-    });
-  }
 }
 
 /**

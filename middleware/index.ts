@@ -1,0 +1,4 @@
+export * from "./request-id/index.js";
+export * from "./validate/index.js";
+export * from "./auth/index.js";
+export * from "./body-limit/index.js";

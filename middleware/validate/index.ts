@@ -1,0 +1,2 @@
+export { validate } from "./validate.js";
+export type { FieldError, ValidatedInput, ValidationTarget } from "./validate.js";
