@@ -1,0 +1,103 @@
+import { drainOnce } from "../../bindings/queues/libsql/drain.js";
+import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
+import type { SkiffRuntime } from "../../runtime.js";
+import type { TriggerRegistry } from "../../triggers/registry.js";
+
+type WaitUntil = (promise: Promise<unknown>) => void;
+
+/**
+ * @internal Delivers the durable queue after requests, in `waitUntil`, so messages move without a dedicated worker.
+ * Bounded per round: one batch per queue, and only for queues this instance sent to since the last round, plus
+ * every consumed queue once per `intervalMs` (delayed and retried messages, and messages sent by other instances).
+ * One round runs at a time per instance; a request that arrives meanwhile queues its round behind it, on its own
+ * `waitUntil`.
+ *
+ * @example
+ * ```ts
+ * const drainer = new RequestDrainer(app.triggers, runtime, store, 60_000, Date.now);
+ * drainer.afterRequest(waitUntil); // after each response
+ * ```
+ */
+export class RequestDrainer {
+  readonly #pending = new Set<string>();
+  #lastFull = Number.NEGATIVE_INFINITY;
+  #running: Promise<void> | undefined;
+
+  constructor(
+    private readonly registry: TriggerRegistry,
+    private readonly runtime: SkiffRuntime,
+    private readonly store: LibsqlQueueStore,
+    private readonly intervalMs: number,
+    private readonly now: () => number,
+  ) {
+    store.onSend((queue) => {
+      if (registry.queues.has(queue)) this.#pending.add(queue);
+    });
+  }
+
+  #due(): boolean {
+    return this.#pending.size > 0 || this.now() - this.#lastFull >= this.intervalMs;
+  }
+
+  /** Called once a response is ready; schedules a round on `waitUntil` when one is due. */
+  afterRequest(waitUntil: WaitUntil): void {
+    if (!this.#due()) return;
+    if (this.#running) {
+      waitUntil(this.#running.then(() => this.afterRequest(waitUntil)));
+      return;
+    }
+    const round = this.#round(waitUntil).finally(() => {
+      this.#running = undefined;
+    });
+    this.#running = round;
+    waitUntil(round);
+  }
+
+  async #round(waitUntil: WaitUntil): Promise<void> {
+    const full = this.now() - this.#lastFull >= this.intervalMs;
+    const queues = full ? [...this.registry.queues.keys()] : [...this.#pending];
+    if (full) this.#lastFull = this.now();
+    this.#pending.clear();
+    for (const queue of queues) {
+      try {
+        await drainOnce(this.registry, this.runtime, this.store, queue, waitUntil);
+      } catch (error) {
+        // Messages stay stored; the next round, the drain path or their visibility timeout brings them back.
+        this.runtime.log.warn("queue drain after request failed", { queue, error });
+      }
+    }
+  }
+}
+
+/**
+ * @internal Drains queues for the drain path: for each queue, batches until one comes back short (nothing more was
+ * visible), `maxBatches` were delivered or `budgetMs` has passed. Returns messages delivered per queue.
+ *
+ * @example
+ * ```ts
+ * await drainQueues(app.triggers, runtime, store, ["orders"], { maxBatches: 1, budgetMs: 10_000 }, waitUntil) // { orders: 3 }
+ * ```
+ */
+export async function drainQueues(
+  registry: TriggerRegistry,
+  runtime: SkiffRuntime,
+  store: LibsqlQueueStore,
+  queues: readonly string[],
+  limits: { maxBatches: number; budgetMs: number },
+  waitUntil: WaitUntil,
+): Promise<Record<string, number>> {
+  const deadline = Date.now() + limits.budgetMs;
+  const delivered: Record<string, number> = {};
+  for (const queue of queues) {
+    const batchSize = registry.queues.get(queue)?.options.maxBatchSize ?? 10;
+    let total = 0;
+    for (let batch = 0; batch < limits.maxBatches && Date.now() < deadline; batch++) {
+      const n = await drainOnce(registry, runtime, store, queue, waitUntil);
+      total += n;
+      // A short batch means the queue had nothing more visible; going on would only re-lease fresh retries.
+      if (n < batchSize) break;
+    }
+    delivered[queue] = total;
+  }
+  return delivered;
+}

@@ -1,0 +1,123 @@
+import { createClient as createWebClient, type Client, type Config } from "@libsql/client/web";
+import type { Env } from "hono";
+import type { Skiff } from "../../app.js";
+import { resolveDatabaseConfig } from "../../bindings/db/config.js";
+import { Database } from "../../bindings/db/database.js";
+import { LibsqlKV } from "../../bindings/kv/libsql.js";
+import { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
+import { createRuntime, type SkiffRuntime } from "../../runtime.js";
+import type { QueueSchemas } from "../../types.js";
+
+// Defined as a string by Vercel's edge runtime (and by the `edge-runtime` sandbox) and nowhere else. Declared, not
+// imported, so that the check costs nothing and pulls in nothing.
+declare const EdgeRuntime: unknown;
+
+/**
+ * Environment variables as Vercel exposes them on `process.env`.
+ *
+ * @example
+ * ```ts
+ * const env: VercelEnv = { TURSO_DATABASE_URL: "libsql://shop-acme.turso.io", CRON_SECRET: process.env.CRON_SECRET };
+ * ```
+ */
+export type VercelEnv = Record<string, string | undefined>;
+
+/**
+ * Which Vercel runtime serves the function; what `c.var.platform` reports.
+ *
+ * @example
+ * ```ts
+ * app.get("/api/where", (c) => c.json({ edge: c.var.platform === ("vercel-edge" satisfies VercelPlatform) }));
+ * ```
+ */
+export type VercelPlatform = "vercel-edge" | "vercel-node";
+
+/**
+ * A libSQL client factory: `createClient` from `@libsql/client/web` (edge-safe) or `@libsql/client` (node).
+ *
+ * @example
+ * ```ts
+ * import { createClient } from "@libsql/client";
+ * const factory: LibsqlClientFactory = createClient;
+ * ```
+ */
+export type LibsqlClientFactory = (config: Config) => Client;
+
+/**
+ * @internal The runtime's name, from Vercel's documented check
+ * (https://vercel.com/docs/functions/runtimes/edge#check-if-you're-running-on-the-edge-runtime).
+ *
+ * @example
+ * ```ts
+ * detectVercelPlatform() // "vercel-node" under Node, "vercel-edge" in an edge isolate
+ * ```
+ */
+export function detectVercelPlatform(): VercelPlatform {
+  return typeof EdgeRuntime === "string" ? "vercel-edge" : "vercel-node";
+}
+
+/**
+ * @internal The env to read: the option, else `process.env` where it exists. The object itself is kept, not a copy:
+ * on the edge runtime `process.env` does not enumerate every variable, but reading one by name works
+ * (https://nextjs.org/docs/app/api-reference/edge#environment-variables). The `edge-runtime` sandbox used in tests
+ * has no `process` at all.
+ *
+ * @example
+ * ```ts
+ * resolveVercelEnv(() => ({ CRON_SECRET: process.env.CRON_SECRET })) // { CRON_SECRET: "..." }
+ * ```
+ */
+export function resolveVercelEnv(option: VercelEnv | (() => VercelEnv) | undefined): VercelEnv {
+  if (typeof option === "function") return option();
+  if (option) return option;
+  return (globalThis as { process?: { env?: VercelEnv } }).process?.env ?? {};
+}
+
+/**
+ * @internal What one isolate or instance serves with: the skiff runtime, its env and its durable queue.
+ *
+ * @example
+ * ```ts
+ * const { runtime, store } = createVercelState(app, env, undefined);
+ * ```
+ */
+export interface VercelState {
+  readonly platform: VercelPlatform;
+  readonly env: VercelEnv;
+  readonly runtime: SkiffRuntime;
+  readonly store: LibsqlQueueStore;
+}
+
+/**
+ * @internal Builds the bindings once per isolate: libSQL over HTTP by default (the only transport the edge runtime
+ * has; `file:` URLs are refused there with a message saying what to use), KV and the durable queue in the same
+ * database. Nothing connects until the first query.
+ *
+ * @example
+ * ```ts
+ * const state = createVercelState(app, { TURSO_DATABASE_URL: "https://shop-acme.turso.io" }, undefined);
+ * await state.runtime.db.get(sql`SELECT 1 AS one`);
+ * ```
+ */
+export function createVercelState<E extends Env, Q extends QueueSchemas>(
+  app: Pick<Skiff<E, Q>, "triggers" | "logOptions" | "migrations">,
+  env: VercelEnv,
+  createClient: LibsqlClientFactory | undefined,
+): VercelState {
+  const platform = detectVercelPlatform();
+  // An injected client on the node runtime may open a file (local `next dev`); the web client and the edge cannot.
+  const allowFile = platform === "vercel-node" && createClient !== undefined;
+  const db = new Database(() => {
+    const config = resolveDatabaseConfig(env, { allowFile });
+    return (createClient ?? createWebClient)({ ...config, intMode: "number" });
+  });
+  const store = new LibsqlQueueStore(db);
+  const runtime = createRuntime(app, {
+    platform,
+    env,
+    db: () => db,
+    kv: () => new LibsqlKV(db),
+    queue: (name) => store.transport(name),
+  });
+  return { platform, env, runtime, store };
+}

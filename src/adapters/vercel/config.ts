@@ -1,0 +1,211 @@
+import { SkiffError } from "../../errors.js";
+import { cronSlug, validateCron } from "../../triggers/cron.js";
+import { WEEKDAYS } from "../../triggers/cron-syntax.js";
+import type { TriggerRegistry } from "../../triggers/registry.js";
+
+/**
+ * Where skiff's own endpoints live, under the base path; a prefix no app route is likely to use. Every `vercel.json`
+ * cron entry under `<basePath>/__skiff/` belongs to skiff and is rewritten by `withVercelCrons()`.
+ *
+ * @example
+ * ```ts
+ * `/api${SKIFF_PATH_PREFIX}/queues/drain` // "/api/__skiff/queues/drain"
+ * ```
+ */
+export const SKIFF_PATH_PREFIX = "/__skiff";
+
+/**
+ * Normalises a base path: `"api"`, `"/api"` and `"/api/"` all become `"/api"`; `""` and `"/"` become `""`.
+ *
+ * @example
+ * ```ts
+ * normalizeBasePath("api/") // "/api"
+ * ```
+ */
+export function normalizeBasePath(basePath = ""): string {
+  const trimmed = basePath.trim().replace(/^\/+|\/+$/g, "");
+  if (trimmed && !/^[A-Za-z0-9._~!$&'()*+,;=:@%/-]+$/.test(trimmed)) {
+    throw new SkiffError(`toVercel: basePath "${basePath}" is not a URL path (e.g. "/api")`);
+  }
+  return trimmed ? `/${trimmed}` : "";
+}
+
+/**
+ * The path Vercel calls for a cron expression: `<basePath>/__skiff/cron/<cronSlug(expression)>`. The slug is
+ * reversible, so the handler knows which expression fired from the path alone.
+ *
+ * @example
+ * ```ts
+ * vercelCronPath("0 9 * * *", "/api") // "/api/__skiff/cron/0_9_*_*_*"
+ * ```
+ */
+export function vercelCronPath(expression: string, basePath?: string): string {
+  return `${normalizeBasePath(basePath)}${SKIFF_PATH_PREFIX}/cron/${cronSlug(expression)}`;
+}
+
+/**
+ * The path that delivers the durable libSQL queue to the app's consumers (one cron entry can call it).
+ *
+ * @example
+ * ```ts
+ * vercelDrainPath("/api") // "/api/__skiff/queues/drain"
+ * ```
+ */
+export function vercelDrainPath(basePath?: string): string {
+  return `${normalizeBasePath(basePath)}${SKIFF_PATH_PREFIX}/queues/drain`;
+}
+
+/**
+ * One entry of the `crons` array of `vercel.json` (https://vercel.com/docs/cron-jobs#cron-expressions).
+ *
+ * @example
+ * ```ts
+ * const cron: VercelCron = { path: "/api/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" };
+ * ```
+ */
+export interface VercelCron {
+  path: string;
+  schedule: string;
+}
+
+/**
+ * Options of {@link vercelCrons}.
+ *
+ * @example
+ * ```ts
+ * const options: VercelCronOptions = { basePath: "/api", drainSchedule: "* * * * *" }; // Pro: drain every minute
+ * ```
+ */
+export interface VercelCronOptions {
+  /** The `basePath` given to `toVercel()`. Default none. */
+  basePath?: string;
+  /**
+   * Schedule of the queue drain entry, added when the app has queue consumers; `false` leaves it out. Default
+   * `"0 0 * * *"`: Hobby accepts daily schedules only, so the default deploys everywhere. On Pro, `"* * * * *"`
+   * bounds the latency of delayed and retried messages to a minute.
+   */
+  drainSchedule?: string | false;
+}
+
+const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
+
+/**
+ * The schedule Vercel accepts for a skiff expression. skiff names weekdays (numbers mean different days on
+ * Cloudflare and in standard cron); Vercel accepts numbers only, standard cron's (0 = Sunday), and neither the
+ * Quartz extensions (`L`, `W`, `#`) nor a day-of-month together with a day-of-week
+ * (https://vercel.com/docs/cron-jobs#cron-expressions). Names are translated; the rest fails here, at generation,
+ * rather than at deploy time.
+ *
+ * @example
+ * ```ts
+ * vercelSchedule("0 9 * * MON-FRI") // "0 9 * * 1-5"
+ * vercelSchedule("0 0 1 JAN,JUL *") // "0 0 1 1,7 *"
+ * ```
+ */
+export function vercelSchedule(expression: string): string {
+  const fields = expression.trim().split(/\s+/);
+  const translate = (field: string, names: readonly string[], offset: number) =>
+    field.replace(/[A-Za-z]{3}/g, (name) => {
+      const i = names.indexOf(name.toUpperCase());
+      return i < 0 ? name : String(i + offset);
+    });
+  const [minute = "", hour = "", dom = "", month = "", dow = ""] = fields;
+  const schedule = [minute, hour, dom, translate(month, MONTHS, 1), translate(dow, WEEKDAYS, 0)];
+  if (fields.length !== 5 || schedule.some((f) => /[A-Za-z#]/.test(f))) {
+    throw new SkiffError(`cron "${expression}": Vercel supports only * , - / and numbers (no L, W or #); choose another expression for this cron`);
+  }
+  if (dom !== "*" && dow !== "*") {
+    throw new SkiffError(`cron "${expression}": Vercel does not accept a day-of-month and a day-of-week together; one of them must be *`);
+  }
+  return schedule.join(" ");
+}
+
+/**
+ * The `crons` entries of `vercel.json` for an app: one per registered expression, at its {@link vercelCronPath},
+ * plus the queue drain entry when the app consumes queues. The path carries the expression as registered (it is the
+ * cron's identity); the schedule is its {@link vercelSchedule}. Throws when an expression uses syntax Vercel refuses.
+ *
+ * @example
+ * ```ts
+ * vercelCrons(app, { basePath: "/api" });
+ * // [{ path: "/api/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" }, { path: "/api/__skiff/queues/drain", schedule: "0 0 * * *" }]
+ * ```
+ */
+export function vercelCrons(app: { readonly triggers: TriggerRegistry }, options: VercelCronOptions = {}): VercelCron[] {
+  const crons: VercelCron[] = [];
+  for (const [expression] of app.triggers.crons) {
+    crons.push({ path: vercelCronPath(expression, options.basePath), schedule: vercelSchedule(expression) });
+  }
+  const drainSchedule = options.drainSchedule ?? "0 0 * * *";
+  if (drainSchedule !== false && app.triggers.queues.size > 0) {
+    validateCron(drainSchedule);
+    crons.push({ path: vercelDrainPath(options.basePath), schedule: vercelSchedule(drainSchedule) });
+  }
+  return crons;
+}
+
+/**
+ * A `vercel.json` document: skiff reads and writes `crons` and leaves everything else as it found it.
+ *
+ * @example
+ * ```ts
+ * const config: VercelJson = { $schema: "https://openapi.vercel.sh/vercel.json", crons: [] };
+ * ```
+ */
+export interface VercelJson {
+  crons?: VercelCron[];
+  [key: string]: unknown;
+}
+
+function skiffOwned(cron: VercelCron, basePath: string | undefined): boolean {
+  return cron.path.startsWith(`${normalizeBasePath(basePath)}${SKIFF_PATH_PREFIX}/`);
+}
+
+/**
+ * Returns `config` with its skiff cron entries replaced by the app's: entries whose path is not under
+ * `<basePath>/__skiff/` are the user's and are kept, in order, before skiff's.
+ *
+ * @example
+ * ```ts
+ * const next = withVercelCrons(JSON.parse(text), app, { basePath: "/api" });
+ * ```
+ */
+export function withVercelCrons(config: VercelJson, app: { readonly triggers: TriggerRegistry }, options: VercelCronOptions = {}): VercelJson {
+  const own = (config.crons ?? []).filter((c) => !skiffOwned(c, options.basePath));
+  return { ...config, crons: [...own, ...vercelCrons(app, options)] };
+}
+
+/**
+ * How a `vercel.json` differs from the app: skiff entries it lacks (`missing`) and skiff entries the app no longer
+ * has (`stale`). `ok` when both are empty.
+ *
+ * @example
+ * ```ts
+ * const { ok, missing, stale } = diffVercelCrons(JSON.parse(text), app, { basePath: "/api" });
+ * if (!ok) throw new Error(`vercel.json is out of date: run skiff build --target vercel`);
+ * ```
+ */
+export interface VercelCronDiff {
+  ok: boolean;
+  missing: VercelCron[];
+  stale: VercelCron[];
+}
+
+/**
+ * Compares the skiff entries of a `vercel.json` with the app's registrations (see {@link VercelCronDiff}).
+ *
+ * @example
+ * ```ts
+ * diffVercelCrons({ crons: [] }, app, { basePath: "/api" }).missing; // every cron of the app
+ * ```
+ */
+export function diffVercelCrons(config: VercelJson, app: { readonly triggers: TriggerRegistry }, options: VercelCronOptions = {}): VercelCronDiff {
+  const key = (c: VercelCron) => `${c.path} ${c.schedule}`;
+  const wanted = vercelCrons(app, options);
+  const present = (config.crons ?? []).filter((c) => skiffOwned(c, options.basePath));
+  const presentKeys = new Set(present.map(key));
+  const wantedKeys = new Set(wanted.map(key));
+  const missing = wanted.filter((c) => !presentKeys.has(key(c)));
+  const stale = present.filter((c) => !wantedKeys.has(key(c)));
+  return { ok: missing.length === 0 && stale.length === 0, missing, stale };
+}

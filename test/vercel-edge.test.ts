@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { EdgeRuntime } from "edge-runtime";
+import { serveHrana, type HranaServer } from "skiff/local";
+import { tempDbUrl } from "./contract/node-driver.js";
+import { bundleForEdge, edgeFetch, startEdgeSandbox, type EdgeBundle } from "./vercel/edge.js";
+
+const ROUTE = "examples/shop/vercel/app/api/[[...route]]/route.ts";
+const HOBBY_EDGE_LIMIT = 1024 * 1024; // 1 MB gzipped on Hobby (https://vercel.com/docs/functions/limitations)
+const SECRET = "edge-secret-0123456789";
+
+// Next.js's edge build replaces `process.env.NAME` with the deployment's values; esbuild's define does the same here.
+function envDefine(env: Record<string, string | undefined>): Record<string, string> {
+  return Object.fromEntries(Object.entries(env).map(([k, v]) => [`process.env.${k}`, v === undefined ? "undefined" : JSON.stringify(v)]));
+}
+
+describe("the example's edge route file", () => {
+  let bundle: EdgeBundle;
+  beforeAll(async () => {
+    bundle = await bundleForEdge(ROUTE, { globalName: "__route", minify: true });
+  });
+
+  it("bundles for the edge without Node built-ins or the Node libSQL client, within the Hobby edge size limit", () => {
+    const nodeOnly = bundle.inputs.filter(
+      (file) => /^node:|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|node_modules\/libsql\/|src\/local\/|src\/adapters\/node\/|config-file\.ts$/.test(file),
+    );
+    expect(nodeOnly).toEqual([]);
+    expect(bundle.inputs).toContain("node_modules/@libsql/client/lib-esm/web.js");
+    console.info(`edge bundle of ${ROUTE}: ${(bundle.bytes / 1024).toFixed(1)} KiB minified, ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (Hobby limit 1024 KiB)`);
+    expect(bundle.gzipBytes).toBeLessThan(HOBBY_EDGE_LIMIT);
+  });
+
+  it("would fail to bundle if a Node-only module were imported (the check above can fail)", async () => {
+    await expect(bundleForEdge("src/local/database.ts", { globalName: "__x" })).rejects.toThrow(/Could not resolve "node:fs"/);
+  });
+});
+
+describe("the example's edge route inside the edge-runtime sandbox", () => {
+  let hrana: HranaServer;
+  let sandbox: EdgeRuntime;
+  const call = (path: string, init: RequestInit = {}) => edgeFetch(sandbox, new Request(`https://shop.vercel.app${path}`, init));
+
+  beforeAll(async () => {
+    hrana = await serveHrana({ url: tempDbUrl("skiff-vercel-example"), port: 0 });
+    const env = { TURSO_DATABASE_URL: hrana.url, TURSO_AUTH_TOKEN: undefined, CRON_SECRET: SECRET, VERCEL_ENV: "production" };
+    const bundle = await bundleForEdge(ROUTE, { globalName: "__route", define: envDefine(env) });
+    sandbox = startEdgeSandbox(bundle.code, "__route");
+  });
+  afterAll(async () => {
+    await hrana?.close();
+  });
+
+  it("runs with no process and no require, and reports the vercel-edge platform", async () => {
+    expect(sandbox.evaluate("typeof process")).toBe("undefined");
+    expect(sandbox.evaluate("typeof require")).toBe("undefined");
+    expect(await (await call("/")).json()).toEqual({ name: "skiff shop", platform: "vercel-edge" });
+  });
+
+  it("delivers a sent order after the response, in waitUntil, through Vercel's request context", async () => {
+    const calls = () => Number(sandbox.evaluate("globalThis.__waitUntilCalls ?? 0"));
+    const before = calls();
+    const res = await call("/api/orders", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku: "TEA-9", qty: 1 }) });
+    expect(res.status).toBe(202);
+    const { orderId } = (await res.json()) as { orderId: string };
+    // The drain (and the request counter) went to the event's waitUntil, which edgeFetch awaited.
+    expect(calls() - before).toBeGreaterThanOrEqual(2);
+    expect(await (await call(`/api/orders/${orderId}`)).json()).toMatchObject({ status: "fulfilled", attempts: 1 });
+  });
+
+  it("serves the cron paths of its vercel.json only with the secret", async () => {
+    const path = "/api/__skiff/cron/0_9_*_*_*";
+    expect((await call(path)).status).toBe(401);
+    expect((await call(path, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
+    const ok = await call(path, { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(ok.status).toBe(200);
+    expect((await call("/api/reports/latest")).status).toBe(200);
+    const drain = await call("/api/__skiff/queues/drain", { headers: { authorization: `Bearer ${SECRET}` } });
+    expect(await drain.json()).toEqual({ delivered: { orders: 0, "orders-dlq": 0 } });
+  });
+});
