@@ -1,0 +1,100 @@
+import { builtinModules } from "node:module";
+import type { Metafile, Plugin } from "esbuild";
+
+const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith("_")));
+const SKIP = Symbol("skiff-resolve-builtin");
+
+/**
+ * Whether an import specifier names a Node built-in (`node:fs`, `fs`, `fs/promises`, ...).
+ *
+ * @example
+ * ```ts
+ * isNodeBuiltin("node:crypto") // true
+ * isNodeBuiltin("hono")        // false
+ * ```
+ */
+export function isNodeBuiltin(specifier: string): boolean {
+  if (specifier.startsWith("node:")) return true;
+  return BUILTINS.has(specifier) || BUILTINS.has(specifier.split("/")[0] ?? "");
+}
+
+/**
+ * An esbuild plugin for edge bundles that keeps Node built-ins (and `cloudflare:*` modules) external instead of
+ * failing resolution, so the build finishes and {@link findNodeImports} can say which chain pulled each one in.
+ *
+ * @example
+ * ```ts
+ * await build({ entryPoints: ["worker.ts"], bundle: true, plugins: [externalBuiltins()], metafile: true });
+ * ```
+ */
+export function externalBuiltins(): Plugin {
+  return {
+    name: "skiff-external-builtins",
+    setup(build) {
+      build.onResolve({ filter: /^(node:|cloudflare:)/ }, (args) => ({ path: args.path, external: true }));
+      // A bare built-in name ("events", "buffer") may be an installed browser polyfill: only what does not resolve
+      // to a file is the Node built-in.
+      build.onResolve({ filter: /^[a-z_]+(\/[a-z_/]+)?$/ }, async (args) => {
+        if (!isNodeBuiltin(args.path) || args.pluginData === SKIP) return undefined;
+        const resolved = await build.resolve(args.path, {
+          kind: args.kind,
+          resolveDir: args.resolveDir,
+          importer: args.importer,
+          pluginData: SKIP,
+        });
+        return resolved.errors.length || resolved.external ? { path: args.path, external: true } : undefined;
+      });
+    },
+  };
+}
+
+/**
+ * A Node built-in left in a bundle, with the import chain from the entry to the module that imports it.
+ *
+ * @example
+ * ```ts
+ * const found: NodeImport = { module: "node:fs", chain: ["worker.ts", "src/db.ts", "node:fs"] };
+ * ```
+ */
+export interface NodeImport {
+  module: string;
+  chain: string[];
+}
+
+/**
+ * The Node built-ins an output still imports after tree-shaking, each with the shortest import chain that
+ * reaches it from the entry (breadth-first over the metafile's `inputs[...].imports`).
+ *
+ * @example
+ * ```ts
+ * findNodeImports(result.metafile, "examples/shop/worker.ts", ".skiff/build/cloudflare/worker.js")
+ * // [{ module: "node:fs", chain: ["examples/shop/worker.ts", "src/local/database.ts", "node:fs"] }]
+ * ```
+ */
+export function findNodeImports(metafile: Metafile, entry: string, output: string): NodeImport[] {
+  const remaining = new Set(
+    (metafile.outputs[output]?.imports ?? [])
+      .filter((i) => i.external && isNodeBuiltin(i.path))
+      .map((i) => i.path),
+  );
+  if (remaining.size === 0) return [];
+  const parent = new Map<string, string | null>([[entry, null]]);
+  const queue = [entry];
+  const found = new Map<string, string>();
+  while (queue.length) {
+    const file = queue.shift() as string;
+    for (const imported of metafile.inputs[file]?.imports ?? []) {
+      if (imported.external) {
+        if (remaining.has(imported.path) && !found.has(imported.path)) found.set(imported.path, file);
+      } else if (!parent.has(imported.path)) {
+        parent.set(imported.path, file);
+        queue.push(imported.path);
+      }
+    }
+  }
+  return [...remaining].map((module) => {
+    const chain = [module];
+    for (let at: string | null | undefined = found.get(module); at; at = parent.get(at)) chain.unshift(at);
+    return { module, chain };
+  });
+}

@@ -1,0 +1,79 @@
+import { defineCommand } from "citty";
+import { runCheck } from "../run/check.js";
+import { commonArgs, guard, listArg, printProblems } from "./shared.js";
+
+/**
+ * `skiff check`: the checks of `skiff build` without writing anything, for CI. Exit 1 with a readable list of
+ * problems when the platform config has drifted from the app or an edge bundle would break.
+ *
+ * @example
+ * ```sh
+ * skiff check                      # every target with an entry
+ * skiff check --target cloudflare --json
+ * ```
+ */
+export const checkCommand = defineCommand({
+  meta: {
+    name: "check",
+    description: "Check platform config and bundles against the app, without building (for CI)",
+  },
+  args: {
+    ...commonArgs,
+    target: {
+      type: "string",
+      alias: "t",
+      valueHint: "targets",
+      description: "Targets to check, comma-separated (default: every target whose entry exists)",
+    },
+    entry: { type: "string", valueHint: "file", description: "Module to check (with a single --target)" },
+    config: {
+      type: "string",
+      valueHint: "file",
+      description: "wrangler.toml or vercel.json to check (with a single --target)",
+    },
+    plan: {
+      type: "string",
+      valueHint: "plan",
+      description:
+        "Plan whose limits apply: free|paid (cloudflare), hobby|pro|enterprise (vercel); both: paid,pro",
+    },
+    limit: { type: "string", valueHint: "size", description: "Override the size limit, e.g. 800kb" },
+    "base-path": {
+      type: "string",
+      valueHint: "path",
+      description: "Vercel: the path the route handler is mounted at",
+    },
+    bundle: {
+      type: "boolean",
+      default: true,
+      negativeDescription: "Skip the in-memory bundle of edge targets",
+      description: "Bundle edge targets in memory for Node built-ins and size limits",
+    },
+  },
+  run: ({ args }) =>
+    guard(args, async (out) => {
+      const report = await runCheck({
+        root: args.root,
+        app: args.app,
+        targets: listArg(args.target),
+        entry: args.entry,
+        config: args.config,
+        plan: args.plan,
+        limit: args.limit,
+        basePath: args["base-path"],
+        bundle: args.bundle,
+        progress: out.step,
+      });
+      out.result(report);
+      const { green, red, dim } = out.style;
+      for (const t of report.targets) {
+        if (t.skipped) out.line(`${dim("-")} ${t.target} ${dim(`skipped: ${t.skipped}`)}`);
+        else
+          out.line(
+            `${t.problems ? red("✗") : green("✓")} ${t.target} ${dim(t.entry ?? "")}${t.problems ? ` ${red(`${t.problems} problem(s)`)}` : ""}`,
+          );
+      }
+      printProblems(out, report.problems);
+      return report.ok ? 0 : 1;
+    }),
+});

@@ -1,0 +1,221 @@
+import { parse } from "smol-toml";
+import type { AppManifest, ConsumerOptions } from "../../app/manifest.js";
+import type { Problem } from "../../errors.js";
+import { cronKey } from "../../../triggers/cron.js";
+import { queueBindingName } from "../../../adapters/cloudflare/options.js";
+
+/**
+ * Options of {@link checkWrangler}: the file name for messages and the names the Worker reads its bindings by.
+ *
+ * @example
+ * ```ts
+ * const options: WranglerCheckOptions = { file: "wrangler.toml", entry: "src/worker.ts", kvBinding: "CACHE" };
+ * ```
+ */
+export interface WranglerCheckOptions {
+  /** File name for messages. */
+  file: string;
+  /** The Worker entry skiff builds, relative to the config's directory (compared with `main`). */
+  entry?: string;
+  /** The KV binding the adapter reads (`toCloudflare(app, { kv })`). Default `KV`, the adapter's default. */
+  kvBinding?: string;
+  /** Producer binding name of a queue (`toCloudflare(app, { queues })`). Default: the adapter's `queueBindingName`. */
+  binding?: (queue: string) => string;
+}
+
+interface Consumer {
+  queue?: unknown;
+  max_batch_size?: unknown;
+  max_batch_timeout?: unknown;
+  max_retries?: unknown;
+  dead_letter_queue?: unknown;
+  retry_delay?: unknown;
+}
+
+interface WranglerConfig {
+  main?: unknown;
+  triggers?: { crons?: unknown };
+  queues?: { producers?: Array<{ queue?: unknown; binding?: unknown }>; consumers?: Consumer[] };
+  kv_namespaces?: Array<{ binding?: unknown; id?: unknown }>;
+}
+
+// Cloudflare's defaults for a consumer without the key (https://developers.cloudflare.com/queues/configuration/batching-retries/).
+const CONSUMER_KEYS = [
+  { key: "max_batch_size", option: "maxBatchSize", fallback: 10 },
+  { key: "max_batch_timeout", option: "maxBatchTimeoutSeconds", fallback: 5 },
+  { key: "max_retries", option: "maxRetries", fallback: 3 },
+  { key: "retry_delay", option: "retryDelaySeconds", fallback: 0 },
+] as const;
+
+/**
+ * Checks a `wrangler.toml` against the app: every `app.cron` expression is in `[triggers] crons` and no listed
+ * cron lacks a handler; every consumed queue has a `[[queues.consumers]]` whose `max_batch_size`,
+ * `max_batch_timeout`, `max_retries`, `retry_delay` and `dead_letter_queue` match the app's options (Cloudflare's
+ * defaults apply to missing keys); every queue the app sends to (declared queues and dead-letter queues) has a
+ * `[[queues.producers]]` binding; the KV namespace binding exists. Each problem carries the exact TOML to add.
+ *
+ * @example
+ * ```ts
+ * const problems = checkWrangler(manifest, readFileSync("wrangler.toml", "utf8"), { file: "wrangler.toml" });
+ * for (const p of problems) console.log(p.message, "\n", p.fix);
+ * ```
+ */
+export function checkWrangler(
+  manifest: AppManifest,
+  source: string,
+  options: WranglerCheckOptions,
+): Problem[] {
+  const problems: Problem[] = [];
+  const problem = (message: string, fix?: string, severity?: "warning") =>
+    problems.push({
+      target: "cloudflare",
+      file: options.file,
+      message,
+      ...(fix ? { fix } : {}),
+      ...(severity ? { severity } : {}),
+    });
+  let config: WranglerConfig;
+  try {
+    config = parse(source) as WranglerConfig;
+  } catch (error) {
+    problem(`is not valid TOML: ${(error as Error).message.split("\n")[0]}`);
+    return problems;
+  }
+  const kvBinding = options.kvBinding ?? "KV";
+  const binding = options.binding ?? queueBindingName;
+
+  if (
+    options.entry &&
+    typeof config.main === "string" &&
+    normalise(config.main) !== normalise(options.entry)
+  ) {
+    problem(
+      `main = "${config.main}", but the Worker entry is ${options.entry}`,
+      `main = "${options.entry}"`,
+      "warning",
+    );
+  }
+
+  // Crons: the same set, compared whitespace-insensitively, as the adapter dispatches on the exact string.
+  const listed = Array.isArray(config.triggers?.crons)
+    ? config.triggers.crons.filter((c): c is string => typeof c === "string")
+    : [];
+  const wanted = manifest.crons.map((c) => c.expression);
+  const missing = wanted.filter((c) => !listed.some((l) => cronKey(l) === c));
+  const stale = listed.filter((l) => !wanted.includes(cronKey(l)));
+  const cronsLine = `crons = [${wanted.map((c) => JSON.stringify(c)).join(", ")}]`;
+  const cronsFix = config.triggers ? cronsLine : `[triggers]\n${cronsLine}`;
+  for (const c of missing)
+    problem(
+      `cron "${c}" is registered with app.cron() but missing from [triggers] crons, so it never fires`,
+      cronsFix,
+    );
+  for (const c of stale)
+    problem(
+      `cron "${c}" is in [triggers] crons but the app has no app.cron("${c}") handler (each firing logs an error)`,
+      cronsFix,
+    );
+
+  // Consumers.
+  const consumers = config.queues?.consumers ?? [];
+  for (const queue of manifest.queues) {
+    if (!queue.consumer) continue;
+    const block = consumerBlock(queue.name, queue.consumer.options);
+    const found = consumers.find((c) => c.queue === queue.name);
+    if (!found) {
+      problem(
+        `queue "${queue.name}" has an app.queue() consumer but no [[queues.consumers]] entry, so nothing is delivered`,
+        block,
+      );
+      continue;
+    }
+    const diffs: string[] = [];
+    for (const { key, option, fallback } of CONSUMER_KEYS) {
+      const actual = found[key] ?? fallback;
+      const expected = queue.consumer.options[option];
+      if (actual !== expected)
+        diffs.push(
+          `${key} = ${String(actual)}${found[key] === undefined ? " (default)" : ""}, app says ${option}: ${expected}`,
+        );
+    }
+    const dlq = found.dead_letter_queue ?? null;
+    if (dlq !== queue.consumer.options.deadLetter) {
+      diffs.push(
+        `dead_letter_queue = ${dlq === null ? "(none)" : JSON.stringify(dlq)}, app says deadLetter: ${JSON.stringify(queue.consumer.options.deadLetter)}`,
+      );
+    }
+    if (diffs.length)
+      problem(
+        `[[queues.consumers]] for "${queue.name}" differs from app.queue("${queue.name}"): ${diffs.join("; ")}`,
+        block,
+      );
+  }
+  for (const c of consumers) {
+    const name = typeof c.queue === "string" ? c.queue : String(c.queue);
+    if (!manifest.queues.some((q) => q.name === name && q.consumer)) {
+      problem(
+        `[[queues.consumers]] for "${name}" has no app.queue("${name}") handler (its batches would fail)`,
+      );
+    }
+  }
+
+  // Producers: every queue the app sends to, including dead-letter queues (schema failures are sent there by skiff).
+  const producers = config.queues?.producers ?? [];
+  for (const queue of manifest.queues) {
+    const found = producers.find((p) => p.queue === queue.name);
+    const expected = binding(queue.name);
+    const block = `[[queues.producers]]\nqueue = "${queue.name}"\nbinding = "${expected}"`;
+    if (!found) {
+      const why = queue.declared
+        ? "the app sends to it (c.var.queues / ctx.queues)"
+        : `it is the dead-letter queue of ${queue.deadLetterFor.join(", ")}`;
+      problem(`queue "${queue.name}" has no [[queues.producers]] binding, but ${why}`, block);
+    } else if (found.binding !== expected) {
+      // A warning: toCloudflare(app, { queues: { ... } }) may map the name, which the CLI cannot see.
+      problem(
+        `the producer of "${queue.name}" is bound as ${JSON.stringify(found.binding)}; toCloudflare() reads ${expected} unless its queues option says otherwise`,
+        block,
+        "warning",
+      );
+    }
+  }
+
+  // KV.
+  const namespaces = config.kv_namespaces ?? [];
+  if (!namespaces.some((kv) => kv.binding === kvBinding)) {
+    const others = namespaces.map((kv) => JSON.stringify(kv.binding)).join(", ");
+    problem(
+      others
+        ? `no [[kv_namespaces]] with binding = "${kvBinding}" (found ${others}); toCloudflare() reads ${kvBinding} unless its kv option says otherwise`
+        : `no [[kv_namespaces]] with binding = "${kvBinding}" (ctx.kv / c.var.kv)`,
+      `[[kv_namespaces]]\nbinding = "${kvBinding}"\nid = "<id from: npx wrangler kv namespace create ${kvBinding}>"`,
+      others ? "warning" : undefined,
+    );
+  }
+  return problems;
+}
+
+/**
+ * The `[[queues.consumers]]` block for a consumer's options.
+ *
+ * @example
+ * ```ts
+ * consumerBlock("orders", options) // '[[queues.consumers]]\nqueue = "orders"\nmax_batch_size = 10\n...'
+ * ```
+ */
+export function consumerBlock(queue: string, options: ConsumerOptions): string {
+  const lines = [
+    "[[queues.consumers]]",
+    `queue = "${queue}"`,
+    `max_batch_size = ${options.maxBatchSize}`,
+    `max_batch_timeout = ${options.maxBatchTimeoutSeconds}`,
+    `max_retries = ${options.maxRetries}`,
+  ];
+  if (options.retryDelaySeconds) lines.push(`retry_delay = ${options.retryDelaySeconds}`);
+  if (options.deadLetter) lines.push(`dead_letter_queue = "${options.deadLetter}"`);
+  return lines.join("\n");
+}
+
+function normalise(path: string): string {
+  return path.replace(/^\.\//, "").replace(/\\/g, "/");
+}
