@@ -1,0 +1,73 @@
+import { ConfigError } from "../../errors.js";
+import type { KVNamespaceBinding, QueueBinding } from "./types.js";
+
+/**
+ * Reads a binding from a Worker's `env` when first needed and checks its shape, so a missing or mistyped binding
+ * fails with the name to fix and the `wrangler.toml` line that declares it, instead of "undefined is not a
+ * function" deep inside a handler.
+ *
+ * @example
+ * ```ts
+ * const kv = lookupBinding(env, "KV", isKVNamespace, "a KV namespace", '[[kv_namespaces]] binding = "KV" id = "..."');
+ * ```
+ */
+export function lookupBinding<T>(
+  env: Record<string, unknown>,
+  name: string,
+  is: (value: unknown) => value is T,
+  kind: string,
+  declaration: string,
+): T {
+  const value = env[name];
+  if (value === undefined) {
+    throw new ConfigError(
+      `the Worker has no binding ${name}: declare ${kind} in wrangler.toml (${declaration})`,
+      { variable: name },
+    );
+  }
+  if (!is(value)) {
+    throw new ConfigError(
+      `the Worker binding ${name} is not ${kind} (got ${typeof value}); check its declaration in wrangler.toml (${declaration})`,
+      {
+        variable: name,
+      },
+    );
+  }
+  return value;
+}
+
+/**
+ * @internal Whether a binding looks like a KV namespace (has get/put/list).
+ *
+ * @example
+ * ```ts
+ * isKVNamespace(env.KV); // true
+ * ```
+ */
+export function isKVNamespace(value: unknown): value is KVNamespaceBinding {
+  const kv = value as Partial<Record<keyof KVNamespaceBinding, unknown>> | null;
+  return (
+    isObject(kv) &&
+    typeof kv.get === "function" &&
+    typeof kv.put === "function" &&
+    typeof kv.list === "function"
+  );
+}
+
+/**
+ * @internal Whether a binding looks like a Queue producer (has sendBatch).
+ *
+ * @example
+ * ```ts
+ * isQueue(env.ORDERS); // true
+ * ```
+ */
+export function isQueue(value: unknown): value is QueueBinding {
+  const queue = value as Partial<Record<keyof QueueBinding, unknown>> | null;
+  return isObject(queue) && typeof queue.sendBatch === "function";
+}
+
+// Bindings are host objects; some (RPC stubs) report typeof "function".
+function isObject(value: unknown): value is object {
+  return (typeof value === "object" && value !== null) || typeof value === "function";
+}

@@ -1,0 +1,101 @@
+import { SkiffError } from "../../errors.js";
+import type { TriggerRegistry } from "../../triggers/registry.js";
+import type { QueueSchemas } from "../../types.js";
+
+/**
+ * Binding names of {@link toCloudflare}, declared once. Every default matches the `wrangler.toml` that ships with
+ * the shop example, so most apps pass nothing.
+ *
+ * @example
+ * ```ts
+ * export default toCloudflare(app, {
+ *   kv: "CACHE",                                   // [[kv_namespaces]] binding = "CACHE"
+ *   queues: { orders: "ORDER_QUEUE" },             // [[queues.producers]] binding = "ORDER_QUEUE"
+ *   queueNames: { "orders-production": "orders" }, // Cloudflare queue name -> the app's queue
+ * });
+ * ```
+ */
+export interface CloudflareOptions<Q extends QueueSchemas = QueueSchemas> {
+  /** The KV namespace binding behind `kv`. Default `"KV"`. */
+  kv?: string;
+  /** The Queue producer binding of each app queue. Default: the name in upper snake case (`orders-dlq` → `ORDERS_DLQ`). */
+  queues?: { readonly [N in keyof Q & string]?: string };
+  /** The app queue each Cloudflare queue (`batch.queue`) delivers to. Default: the same name. */
+  queueNames?: Readonly<Record<string, keyof Q & string>>;
+}
+
+/**
+ * @internal {@link CloudflareOptions} resolved and checked against the app.
+ *
+ * @example
+ * ```ts
+ * const names = resolveBindingNames(app.triggers, { queues: { orders: "ORDER_QUEUE" } });
+ * names.queueBinding("orders"); // "ORDER_QUEUE"
+ * ```
+ */
+export interface BindingNames {
+  kv: string;
+  queueBinding(appQueue: string): string;
+  appQueue(cloudflareQueue: string): string;
+}
+
+/**
+ * The default binding name of a queue: upper snake case, the convention of Cloudflare's examples.
+ *
+ * @example
+ * ```ts
+ * queueBindingName("orders-dlq");  // "ORDERS_DLQ"
+ * queueBindingName("emailEvents"); // "EMAIL_EVENTS"
+ * ```
+ */
+export function queueBindingName(queue: string): string {
+  return queue
+    .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
+    .replace(/[^A-Za-z0-9]+/g, "_")
+    .toUpperCase();
+}
+
+const BINDING = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * @internal Applies defaults and checks every name against the app's declared queues, naming the bad option.
+ *
+ * @example
+ * ```ts
+ * resolveBindingNames(app.triggers, { queueNames: { "orders-prod": "orders" } }).appQueue("orders-prod"); // "orders"
+ * ```
+ */
+export function resolveBindingNames(
+  registry: TriggerRegistry,
+  options: CloudflareOptions = {},
+): BindingNames {
+  const declared = [...registry.schemas.keys()];
+  const known = declared.map((n) => `"${n}"`).join(", ") || "none";
+  const kv = options.kv ?? "KV";
+  if (!BINDING.test(kv)) throw new SkiffError(`toCloudflare: kv must be a binding name (got "${kv}")`);
+  const queues = new Map<string, string>();
+  for (const [queue, binding] of Object.entries(options.queues ?? {})) {
+    if (!registry.schemas.has(queue))
+      throw new SkiffError(
+        `toCloudflare: queues.${queue} names a queue the app does not declare (declared: ${known})`,
+      );
+    if (typeof binding !== "string" || !BINDING.test(binding)) {
+      throw new SkiffError(`toCloudflare: queues.${queue} must be a binding name (got "${String(binding)}")`);
+    }
+    queues.set(queue, binding);
+  }
+  const names = new Map<string, string>();
+  for (const [cloudflareQueue, appQueue] of Object.entries(options.queueNames ?? {})) {
+    if (!registry.schemas.has(appQueue)) {
+      throw new SkiffError(
+        `toCloudflare: queueNames["${cloudflareQueue}"] is "${appQueue}", which the app does not declare (declared: ${known})`,
+      );
+    }
+    names.set(cloudflareQueue, appQueue);
+  }
+  return {
+    kv,
+    queueBinding: (appQueue) => queues.get(appQueue) ?? queueBindingName(appQueue),
+    appQueue: (cloudflareQueue) => names.get(cloudflareQueue) ?? cloudflareQueue,
+  };
+}

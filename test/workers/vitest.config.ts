@@ -1,0 +1,37 @@
+import { cloudflareTest } from "@cloudflare/vitest-pool-workers";
+import { defineProject } from "vitest/config";
+
+// The Workers project: tests run inside workerd (Miniflare) with the bindings of the repository's wrangler.toml,
+// so the shipped config itself is under test. Overrides below only make queues deliver at once and add the
+// contract driver's own queues (no consumer), so its recorded sends are not consumed behind its back.
+// https://developers.cloudflare.com/workers/testing/vitest-integration/configuration/
+// Vitest roots a project given by file at that file's folder: paths below are relative to test/workers.
+export default defineProject({
+  plugins: [
+    cloudflareTest(({ inject }) => ({
+      wrangler: { configPath: "../../wrangler.toml" },
+      miniflare: {
+        bindings: { TURSO_DATABASE_URL: inject("tursoUrl") },
+        queueProducers: {
+          CONTRACT_ORDERS: { queueName: "contract-orders" },
+          CONTRACT_ORDERS_DLQ: { queueName: "contract-orders-dlq" },
+        },
+        queueConsumers: {
+          orders: { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 2, deadLetterQueue: "orders-dlq" },
+          "orders-dlq": { maxBatchSize: 10, maxBatchTimeout: 0, maxRetries: 3 },
+        },
+      },
+    })),
+  ],
+  // Vite's SSR environment (where the pool resolves modules) keeps its own conditions, and the plugin only adds
+  // workerd's to the top-level ones: without them @libsql/isomorphic-ws resolves to Node's `ws`.
+  resolve: { conditions: ["skiff-source"] },
+  ssr: { resolve: { conditions: ["skiff-source", "workerd", "worker", "module", "browser"] } },
+  test: {
+    name: "workers",
+    include: ["**/*.test.ts"],
+    globalSetup: ["./global-setup.ts"],
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+  },
+});
