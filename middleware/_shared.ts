@@ -1,0 +1,38 @@
+import type { Context } from "hono";
+import type { Logger } from "../src/logger.js";
+
+/**
+ * SHA-256 of bytes or text as base64url without padding (43 characters): how rate limits and idempotency store
+ * keys, so neither raw IPs nor API keys nor request bodies are ever persisted.
+ *
+ * @example
+ * ```ts
+ * const id = await sha256(`${method} ${path}`);
+ * ```
+ */
+export async function sha256(data: string | Uint8Array<ArrayBuffer>): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return btoa(String.fromCharCode(...digest))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replace(/=+$/, "");
+}
+
+/**
+ * Runs work that need not delay the response: on the platform's `waitUntil` where there is one; otherwise it just
+ * runs on. A failure is logged as `what`, never thrown.
+ *
+ * @example
+ * ```ts
+ * background(c, store.sweep(), c.var.log, "idempotency: sweeping expired entries failed");
+ * ```
+ */
+export function background(c: Context, task: Promise<unknown>, log: Logger | undefined, what: string): void {
+  const guarded = task.catch((error: unknown) => (log ?? console).warn(`[skiff] ${what}`, { error }));
+  try {
+    c.executionCtx.waitUntil(guarded);
+  } catch {
+    // No execution context (a plain Hono app called with app.request()): the task still completes.
+  }
+}

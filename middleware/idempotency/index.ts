@@ -1,0 +1,4 @@
+export { idempotency } from "./idempotency.js";
+export type { IdempotencyOptions, IdempotencyVariables } from "./idempotency.js";
+export { idempotentConsumer } from "./consumer.js";
+export type { IdempotentConsumerOptions } from "./consumer.js";

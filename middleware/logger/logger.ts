@@ -1,0 +1,199 @@
+import type { Context, MiddlewareHandler } from "hono";
+import { createLogger, type LogLevel, type Logger, type LogSink } from "../../src/logger.js";
+import type { SkiffVariables } from "../../src/types.js";
+import { checkNames, isRedacted, REDACTED, scrubber, type Scrubber } from "./redact.js";
+
+/**
+ * Context variables set by {@link logger}: `c.var.log`, a logger whose lines carry the request id and go to the
+ * same sink as the request line.
+ *
+ * @example
+ * ```ts
+ * const app = new Hono<{ Variables: LoggerVariables }>().use(logger());
+ * app.get("/", (c) => { c.var.log.info("hello"); return c.text("ok") });
+ * ```
+ */
+export interface LoggerVariables {
+  log: Logger;
+}
+
+/**
+ * Options of {@link logger}.
+ *
+ * @example
+ * ```ts
+ * logger({ level: "info", redact: ["x-api-key", "token"], requestHeaders: ["user-agent", "x-api-key"], query: true });
+ * ```
+ */
+export interface LoggerMiddlewareOptions {
+  /**
+   * Where lines go. Default: the app's runtime logger (`new Skiff({ log: { sink } })`), which also writes the
+   * core's cron and queue lines, so everything shares one sink; on a plain Hono app, JSON lines on the console.
+   */
+  sink?: LogSink;
+  /** Lines below this level are dropped (on top of the runtime logger's own level). Default `"info"`. */
+  level?: LogLevel;
+  /** Fields added to every line this middleware and `c.var.log` write (the request line and handler lines). */
+  fields?: Record<string, unknown>;
+  /**
+   * Header, query parameter and log field names (case-insensitive) whose values are replaced by `"[REDACTED]"`,
+   * in the request line and in every `c.var.log` line. `Authorization`, `Proxy-Authorization`, `Cookie` and
+   * `Set-Cookie` are always redacted.
+   */
+  redact?: readonly string[];
+  /** Request headers to include in the request line (`requestHeaders`): a list of names, or `true` for all. Default none. */
+  requestHeaders?: readonly string[] | boolean;
+  /** Response headers to include in the request line (`responseHeaders`): a list of names, or `true` for all. Default none. */
+  responseHeaders?: readonly string[] | boolean;
+  /** Include the query parameters in the request line (`query`). Default false: query strings often carry tokens. */
+  query?: boolean;
+  /** Requests for which no request line is written (health checks). `c.var.log` is still set. */
+  skip?: (c: Context) => boolean;
+}
+
+const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
+const LEVELS = Object.keys(RANK) as LogLevel[];
+
+/**
+ * Writes one JSON line per request: `time`, `level` (`error` for 5xx, `warn` for 4xx, else `info`), `msg:
+ * "request"`, `requestId` (when {@link requestId} ran, before or after this middleware), `method`, `path`,
+ * `status`, `durationMs`, `platform`, and `coldStart` (true on the first request this middleware sees in an isolate
+ * or process, which is what a cold start is on Workers, Lambda and Vercel). It also sets `c.var.log` to a logger
+ * that adds the request id to every line a handler writes and redacts the configured fields.
+ *
+ * Lines go to the app's runtime logger unless `sink` is given, so by default the request lines, handler lines and
+ * the core's cron and queue lines (outcome, attempts) all reach the one sink configured with
+ * `new Skiff({ log: { sink } })`. Register it after {@link requestId} and before everything else, so rejections by
+ * later middleware (401, 413, 429) are logged too. `durationMs` is time to the response headers: a streamed body
+ * may still be flowing. On Workers the clock only advances across I/O, so CPU-only work reads as 0 ms.
+ *
+ * @example
+ * ```ts
+ * const app = new Skiff({ log: { level: "info", sink: redactingSink(consoleSink, ["password"]) } });
+ * app.use(requestId(), logger({ redact: ["password"] }));
+ * app.post("/login", async (c) => {
+ *   c.var.log.info("login attempt", await c.req.json()); // {"msg":"login attempt","requestId":"…","password":"[REDACTED]",…}
+ *   return c.body(null, 204);
+ * });
+ * ```
+ */
+export const logger = (
+  options: LoggerMiddlewareOptions = {},
+): MiddlewareHandler<{ Variables: LoggerVariables }> => {
+  const {
+    sink,
+    level = "info",
+    fields,
+    redact = [],
+    requestHeaders = false,
+    responseHeaders = false,
+    query = false,
+    skip,
+  } = options;
+  if (sink !== undefined && typeof sink !== "function")
+    throw new TypeError("[skiff] logger: sink must be a function (record) => void");
+  if (!LEVELS.includes(level))
+    throw new TypeError(
+      `[skiff] logger: level must be one of ${LEVELS.join(", ")} (got ${JSON.stringify(level)})`,
+    );
+  if (fields !== undefined && (typeof fields !== "object" || fields === null))
+    throw new TypeError("[skiff] logger: fields must be an object");
+  checkNames(redact, "logger: redact");
+  if (typeof requestHeaders !== "boolean") checkNames(requestHeaders, "logger: requestHeaders");
+  if (typeof responseHeaders !== "boolean") checkNames(responseHeaders, "logger: responseHeaders");
+  if (typeof query !== "boolean") throw new TypeError("[skiff] logger: query must be a boolean");
+  if (skip !== undefined && typeof skip !== "function")
+    throw new TypeError("[skiff] logger: skip must be a function (c) => boolean");
+
+  const scrub = scrubber(redact);
+  const min = RANK[level];
+  // With a sink, one logger for the life of the isolate; without, each request uses the runtime's (per platform).
+  const own = sink ? createLogger({ sink, level, ...(fields ? { fields } : {}) }) : undefined;
+  const fallback = createLogger({ level, ...(fields ? { fields } : {}) });
+  // Closure state, not per-request state: the first request through this instance is the cold start.
+  let warm = false;
+
+  return async function logger(c, next) {
+    const coldStart = !warm;
+    warm = true;
+    const started = performance.now();
+    const runtimeLog = (c.var as Partial<SkiffVariables>).log;
+    const base = own ?? (runtimeLog && fields ? runtimeLog.child(fields) : (runtimeLog ?? fallback));
+    // Read lazily, so the id is there even when requestId() is registered after logger().
+    const context = () => {
+      const id = (c.var as { requestId?: unknown }).requestId;
+      return typeof id === "string" ? { requestId: id } : undefined;
+    };
+    const log = scoped(base, min, scrub, context);
+    c.set("log", log);
+
+    let thrown = false;
+    try {
+      await next();
+    } catch (error) {
+      thrown = true; // only when onError itself failed; Hono's compose otherwise turns errors into c.res
+      throw error;
+    } finally {
+      if (!skip?.(c)) {
+        const status = thrown ? 500 : c.res.status;
+        const line: Record<string, unknown> = {
+          method: c.req.method,
+          path: c.req.path,
+          status,
+          durationMs: Math.round(performance.now() - started),
+          coldStart,
+        };
+        const platform = (c.var as Partial<SkiffVariables>).platform;
+        if (platform) line.platform = platform;
+        if (query) line.query = redactQuery(c.req.url, redact);
+        if (requestHeaders) line.requestHeaders = pickHeaders(c.req.raw.headers, requestHeaders, redact);
+        if (responseHeaders && !thrown)
+          line.responseHeaders = pickHeaders(c.res.headers, responseHeaders, redact);
+        log[status >= 500 ? "error" : status >= 400 ? "warn" : "info"]("request", line);
+      }
+    }
+  };
+};
+
+// A logger that filters by level, redacts, and adds the request's context to every line, children included.
+function scoped(
+  base: Logger,
+  min: number,
+  scrub: Scrubber,
+  context: () => Record<string, unknown> | undefined,
+): Logger {
+  const write = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
+    if (RANK[level] < min) return;
+    base[level](msg, { ...context(), ...(fields ? scrub(fields) : {}) });
+  };
+  return {
+    debug: write("debug"),
+    info: write("info"),
+    warn: write("warn"),
+    error: write("error"),
+    child: (fields) => scoped(base.child(scrub(fields)), min, scrub, context),
+  };
+}
+
+function pickHeaders(
+  headers: Headers,
+  which: readonly string[] | true,
+  redact: readonly string[],
+): Record<string, string> {
+  const out: Record<string, string> = {};
+  const wanted = which === true ? undefined : new Set(which.map((n) => n.toLowerCase()));
+  headers.forEach((value, name) => {
+    if (!wanted || wanted.has(name)) out[name] = isRedacted(name, redact) ? REDACTED : value;
+  });
+  return out;
+}
+
+function redactQuery(url: string, redact: readonly string[]): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, raw] of new URL(url).searchParams) {
+    const value = isRedacted(name, redact) ? REDACTED : raw;
+    const seen = out[name];
+    out[name] = seen === undefined ? value : Array.isArray(seen) ? [...seen, value] : [seen, value];
+  }
+  return out;
+}
