@@ -6,6 +6,9 @@ export default defineConfig({
   resolve: { conditions: ["skiff-source"] },
   ssr: { resolve: { conditions: ["skiff-source"] } },
   test: {
+    // The example app logs one JSON line per request, cron run and queue message: keep them out of the test
+    // report unless SKIFF_TEST_LOGS=1 (assertions on logs use their own sinks).
+    onConsoleLog: (log) => (process.env.SKIFF_TEST_LOGS ? undefined : !log.startsWith('{"time":')),
     projects: [
       {
         resolve: { conditions: ["skiff-source"] },

@@ -13,6 +13,7 @@ import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { serveHrana } from "../src/local/hrana/index.js";
+import { DEV_API_KEY_SHA256 } from "../examples/shop/auth.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const state = join(root, ".skiff");
@@ -44,6 +45,9 @@ const args = [
   join(state, "wrangler"),
   "--var",
   `TURSO_DATABASE_URL:${hrana.url}`,
+  // The shop's admin key for local writes (x-api-key: dev-key), unless a real hash is configured.
+  "--var",
+  `SHOP_API_KEY_SHA256:${process.env.SHOP_API_KEY_SHA256 ?? DEV_API_KEY_SHA256}`,
   // wrangler reads secrets for local dev from .dev.vars; pass the token the endpoint expects instead.
   ...(authToken ? ["--var", `TURSO_AUTH_TOKEN:${authToken}`] : []),
   ...process.argv.slice(2),

@@ -144,6 +144,7 @@ describe("wrangler.toml matches what the shop app registers", () => {
     expect(config.alias).toEqual({
       skiff: "./src/index.ts",
       "skiff/cloudflare": "./src/adapters/cloudflare/index.ts",
+      "skiff/middleware": "./middleware/index.ts",
     });
     expect(config.compatibility_flags ?? []).not.toContain("nodejs_compat");
   });

@@ -8,6 +8,7 @@ import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scheduleInput } from "skiff/lambda";
 import { fixture, httpEvent, sqsEvent } from "./lambda/events.js";
+import { CONTRACT_API_KEY } from "./contract/driver.js";
 import { lambdaEnv } from "./lambda/driver.js";
 import { type SqsStandIn, startSqsStandIn } from "./lambda/sqs-stand-in.js";
 
@@ -89,7 +90,7 @@ describe("the bundled example handler in a separate Node process", () => {
   it("exports handler, serves HTTP, sends to SQS, consumes SQS, runs a schedule and refuses S3", async () => {
     const order = new Request("https://shop.example/api/orders", {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY },
       body: JSON.stringify({ sku: "TEA-9", qty: 3 }),
     });
     const [root, accepted, s3] = await invoke([

@@ -536,3 +536,37 @@ describe("jwtAuth: misconfiguration throws at setup, naming the option", () => {
     expect(message).toMatch(/^\[skiff\] jwtAuth: publicKey could not be imported for RS256/);
   });
 });
+
+describe("apiKeyAuth with keys read from the env at request time", () => {
+  const sha256 = (s: string) => createHash("sha256").update(s).digest("hex");
+  const build = () => {
+    let reads = 0;
+    const app = new Hono<{ Bindings: { KEY_HASH?: string } }>();
+    app.use(
+      apiKeyAuth({
+        keys: (env) => {
+          reads++;
+          return typeof env.KEY_HASH === "string" ? [{ id: "ops", hash: env.KEY_HASH }] : [];
+        },
+      }),
+    );
+    app.get("/", (c) => c.text("ok"));
+    app.onError((err, c) => (err instanceof Error && "getResponse" in err ? (err as { getResponse(): Response }).getResponse() : c.text(err.message, 500)));
+    return { app, reads: () => reads };
+  };
+
+  it("resolves the keys once, on the first request, from the platform env", async () => {
+    const { app, reads } = build();
+    const env = { KEY_HASH: sha256("k-1") };
+    expect((await app.request("/", { headers: { "x-api-key": "k-1" } }, env)).status).toBe(200);
+    expect((await app.request("/", { headers: { "x-api-key": "wrong" } }, env)).status).toBe(401);
+    expect(reads()).toBe(1);
+  });
+
+  it("fails closed with a configuration error when the env has no keys", async () => {
+    const { app } = build();
+    const res = await app.request("/", { headers: { "x-api-key": "k-1" } }, {});
+    expect(res.status).toBe(500);
+    expect(await res.text()).toContain("keys must be a non-empty array");
+  });
+});

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeRuntime } from "edge-runtime";
 import { serveHrana, type HranaServer } from "skiff/local";
+import { CONTRACT_API_KEY, CONTRACT_API_KEY_SHA256 } from "./contract/driver.js";
 import { tempDbUrl } from "./contract/node-driver.js";
 import { bundleForEdge, edgeFetch, startEdgeSandbox, type EdgeBundle } from "./vercel/edge.js";
 
@@ -41,7 +42,7 @@ describe("the example's edge route inside the edge-runtime sandbox", () => {
 
   beforeAll(async () => {
     hrana = await serveHrana({ url: tempDbUrl("skiff-vercel-example"), port: 0 });
-    const env = { TURSO_DATABASE_URL: hrana.url, TURSO_AUTH_TOKEN: undefined, CRON_SECRET: SECRET, VERCEL_ENV: "production" };
+    const env = { TURSO_DATABASE_URL: hrana.url, TURSO_AUTH_TOKEN: undefined, CRON_SECRET: SECRET, VERCEL_ENV: "production", SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 };
     const bundle = await bundleForEdge(ROUTE, { globalName: "__route", define: envDefine(env) });
     sandbox = startEdgeSandbox(bundle.code, "__route");
   });
@@ -58,7 +59,7 @@ describe("the example's edge route inside the edge-runtime sandbox", () => {
   it("delivers a sent order after the response, in waitUntil, through Vercel's request context", async () => {
     const calls = () => Number(sandbox.evaluate("globalThis.__waitUntilCalls ?? 0"));
     const before = calls();
-    const res = await call("/api/orders", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku: "TEA-9", qty: 1 }) });
+    const res = await call("/api/orders", { method: "POST", headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY }, body: JSON.stringify({ sku: "TEA-9", qty: 1 }) });
     expect(res.status).toBe(202);
     const { orderId } = (await res.json()) as { orderId: string };
     // The drain (and the request counter) went to the event's waitUntil, which edgeFetch awaited.

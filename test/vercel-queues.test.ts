@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { Database, LibsqlQueueStore, sql } from "skiff";
 import { toVercel } from "skiff/vercel";
 import { app } from "../examples/shop/app.js";
+import { CONTRACT_API_KEY, CONTRACT_API_KEY_SHA256 } from "./contract/driver.js";
 import { tempDbUrl } from "./contract/node-driver.js";
 
 const SECRET = "queue-secret-0123456789";
@@ -12,7 +13,7 @@ function setup(intervalMs = 60_000) {
   let clock = Date.UTC(2026, 0, 2, 12);
   const handlers = toVercel(app, {
     basePath: "/api",
-    env: { TURSO_DATABASE_URL: url, CRON_SECRET: SECRET },
+    env: { TURSO_DATABASE_URL: url, CRON_SECRET: SECRET, SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 },
     createClient,
     drainOnRequest: { intervalMs },
     now: () => clock,
@@ -25,7 +26,7 @@ function setup(intervalMs = 60_000) {
     return res;
   };
   const order = async (sku = "TEA-1") => {
-    const res = await request("/api/orders", { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ sku, qty: 1 }) });
+    const res = await request("/api/orders", { method: "POST", headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY }, body: JSON.stringify({ sku, qty: 1 }) });
     return ((await res.json()) as { orderId: string }).orderId;
   };
   const status = async (id: string) => ((await (await request(`/api/orders/${id}`)).json()) as { status: string }).status;

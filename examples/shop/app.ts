@@ -1,4 +1,6 @@
 import { ProblemError, Skiff, sql } from "skiff";
+import { apiKeyAuth, bodyLimit, idempotency, logger, rateLimit, requestId, validate } from "skiff/middleware";
+import { shopKeys } from "./auth.js";
 import { DeadOrder, migrations, NewOrder, NewUser, Order, UserListQuery } from "./schema.js";
 
 /**
@@ -8,9 +10,18 @@ import { DeadOrder, migrations, NewOrder, NewUser, Order, UserListQuery } from "
  */
 export const app = new Skiff({ queues: { orders: Order, "orders-dlq": DeadOrder }, migrations });
 
+// Every request gets an id (echoed as X-Request-Id) and one JSON log line; bodies are capped well below every
+// platform's limit; public traffic is rate limited per client IP, exactly, in libSQL.
+app.use("*", requestId(), logger());
+app.use("/api/*", bodyLimit({ maxBytes: 64 * 1024 }));
+app.use("/api/*", rateLimit({ limit: 120, windowSeconds: 60, key: "ip", store: "db" }));
+
+// Writes need the admin API key (x-api-key); the hash comes from the env at the first request.
+const writer = apiKeyAuth({ keys: shopKeys });
+
 // Count API requests after the response is sent: KV is eventually consistent and (on Cloudflare) takes about one
 // write per second per key, so this is an approximate counter, off the request's critical path.
-app.use("/api/*", async (c, next) => {
+app.use("/api/*", async function countRequests(c, next) {
   await next();
   c.executionCtx.waitUntil(
     c.var.kv.get("stats:requests").then((n) => c.var.kv.put("stats:requests", String(Number(n ?? 0) + 1))),
@@ -19,14 +30,14 @@ app.use("/api/*", async (c, next) => {
 
 app.get("/", (c) => c.json({ name: "skiff shop", platform: c.var.platform }));
 
-app.get("/api/users", async (c) => {
-  const { limit } = UserListQuery.parse(c.req.query());
+app.get("/api/users", validate("query", UserListQuery), async (c) => {
+  const { limit } = c.req.valid("query");
   const users = await c.var.db.all(sql`SELECT id, email, name, created_at FROM users ORDER BY id LIMIT ${limit}`);
   return c.json({ users });
 });
 
-app.post("/api/users", async (c) => {
-  const user = NewUser.parse(await c.req.json());
+app.post("/api/users", writer, validate("json", NewUser), async (c) => {
+  const user = c.req.valid("json");
   const existing = await c.var.db.get(sql`SELECT id FROM users WHERE email = ${user.email}`);
   if (existing) throw new ProblemError(409, { detail: `A user with email ${user.email} already exists` });
   try {
@@ -41,8 +52,9 @@ app.post("/api/users", async (c) => {
   }
 });
 
-app.post("/api/orders", async (c) => {
-  const input = NewOrder.parse(await c.req.json());
+// A client that retries with the same Idempotency-Key gets the first answer back, and the order is placed once.
+app.post("/api/orders", writer, idempotency({ store: "db" }), validate("json", NewOrder), async (c) => {
+  const input = c.req.valid("json");
   const orderId = crypto.randomUUID();
   await c.var.db.run(
     sql`INSERT INTO orders (id, sku, qty, email, status) VALUES (${orderId}, ${input.sku}, ${input.qty}, ${input.email ?? null}, 'accepted')`,

@@ -1,5 +1,10 @@
 import { serve } from "skiff/node";
 import { app } from "./app.js";
+import { DEV_API_KEY, DEV_API_KEY_SHA256 } from "./auth.js";
+
+// Local development only: accept the dev key unless a real key hash is configured.
+const devKey = !process.env.SHOP_API_KEY_SHA256;
+process.env.SHOP_API_KEY_SHA256 ??= DEV_API_KEY_SHA256;
 
 // `npm start`: the shop on http://localhost:8787 with a libSQL file in .skiff/, the local queue and the scheduler.
 const started = performance.now();
@@ -10,5 +15,6 @@ console.log(
     startupMs: Math.round(performance.now() - started),
     crons: server.nextRuns().map((r) => ({ cron: r.cron, next: r.next?.toISOString() })),
     queues: [...app.triggers.queues.keys()],
+    ...(devKey ? { apiKey: `writes need the header "x-api-key: ${DEV_API_KEY}" (set SHOP_API_KEY_SHA256 to use your own)` } : {}),
   }),
 );

@@ -26,7 +26,12 @@ export interface ApiKeyEntry {
  * ```
  */
 export interface ApiKeyAuthOptions {
-  keys: readonly ApiKeyEntry[];
+  /**
+   * The accepted keys, or a function of the platform env returning them (for hashes kept in secrets, which exist
+   * only at request time on Workers). The function runs on the first request and its result is kept for the
+   * isolate; a bad result is a configuration error (500), never an open door.
+   */
+  keys: readonly ApiKeyEntry[] | ((env: Record<string, unknown>) => readonly ApiKeyEntry[]);
   /** Request header carrying the key. Default `x-api-key`. */
   header?: string;
   /** `realm` of the `WWW-Authenticate: ApiKey` challenge. Default `"api"`. */
@@ -86,33 +91,42 @@ export const apiKeyAuth = (options: ApiKeyAuthOptions): MiddlewareHandler<{ Vari
   if (typeof header !== "string" || !HEADER_NAME.test(header)) {
     throw new TypeError(`[skiff] apiKeyAuth: header ${JSON.stringify(header)} is not a valid header name`);
   }
-  if (!Array.isArray(options.keys) || options.keys.length === 0) {
-    throw new TypeError("[skiff] apiKeyAuth: keys must be a non-empty array of { id, hash, scopes? }");
-  }
-  const ids = new Set<string>();
-  const hashes = new Set<string>();
-  const keys = options.keys.map((entry, index) => {
-    const where = `keys[${index}]`;
-    if (typeof entry?.id !== "string" || entry.id === "" || ids.has(entry.id)) {
-      throw new TypeError(`[skiff] apiKeyAuth: ${where}.id must be a non-empty string, unique among keys`);
+  const resolveKeys = (entries: unknown) => {
+    if (!Array.isArray(entries) || entries.length === 0) {
+      throw new TypeError("[skiff] apiKeyAuth: keys must be a non-empty array of { id, hash, scopes? }");
     }
-    if (typeof entry.hash !== "string" || !HEX64.test(entry.hash) || hashes.has(entry.hash.toLowerCase())) {
-      throw new TypeError(
-        `[skiff] apiKeyAuth: ${where}.hash must be a unique SHA-256 hex digest (64 hex digits)`,
-      );
-    }
-    ids.add(entry.id);
-    hashes.add(entry.hash.toLowerCase());
-    const scopes = checkScopes("apiKeyAuth", `${where}.scopes`, entry.scopes ?? []);
-    return { id: entry.id, digest: fromHex(entry.hash), scopes };
-  });
+    const ids = new Set<string>();
+    const hashes = new Set<string>();
+    return (entries as readonly ApiKeyEntry[]).map((entry, index) => {
+      const where = `keys[${index}]`;
+      if (typeof entry?.id !== "string" || entry.id === "" || ids.has(entry.id)) {
+        throw new TypeError(`[skiff] apiKeyAuth: ${where}.id must be a non-empty string, unique among keys`);
+      }
+      if (typeof entry.hash !== "string" || !HEX64.test(entry.hash) || hashes.has(entry.hash.toLowerCase())) {
+        throw new TypeError(
+          `[skiff] apiKeyAuth: ${where}.hash must be a unique SHA-256 hex digest (64 hex digits)`,
+        );
+      }
+      ids.add(entry.id);
+      hashes.add(entry.hash.toLowerCase());
+      const scopes = checkScopes("apiKeyAuth", `${where}.scopes`, entry.scopes ?? []);
+      return { id: entry.id, digest: fromHex(entry.hash), scopes };
+    });
+  };
+  type Key = ReturnType<typeof resolveKeys>[number];
+  const source = options.keys;
+  let keys: Key[] | undefined = typeof source === "function" ? undefined : resolveKeys(source);
   const challenge: Challenge = { scheme: "ApiKey", realm: checkRealm("apiKeyAuth", options.realm ?? "api") };
 
   return async function apiKeyAuth(c, next) {
     const presented = c.req.header(header);
     if (presented === undefined || presented === "") throw authFailure(challenge);
+    if (!keys) {
+      if (typeof source !== "function") throw new TypeError("[skiff] apiKeyAuth: keys are missing");
+      keys = resolveKeys(source((c.env ?? {}) as Record<string, unknown>));
+    }
     const digest = await sha256(presented);
-    let match: (typeof keys)[number] | undefined;
+    let match: Key | undefined;
     // Compare against every key, not stopping at the first match, so timing does not depend on which key matched.
     for (const key of keys) if (timingSafeEqual(digest, key.digest) && match === undefined) match = key;
     if (match === undefined) throw authFailure(challenge, "invalid_token");

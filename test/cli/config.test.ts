@@ -74,8 +74,10 @@ describe("the app manifest the CLI works from", () => {
       "GET /api/reports/latest",
       "GET /api/stats",
     ]);
-    expect(manifest.routes[0]?.middleware).toEqual(["skiffBindings"]); // "/" is outside the /api/* counter
-    expect(manifest.routes[1]?.middleware).toHaveLength(2);
+    expect(manifest.routes[0]?.middleware).toEqual(["skiffBindings", "requestId", "logger"]); // "/" is outside /api/*
+    expect(manifest.routes[3]?.middleware).toEqual([
+      "skiffBindings", "requestId", "logger", "bodyLimit", "rateLimit", "countRequests", "apiKeyAuth", "idempotency", "validate",
+    ]);
     expect(manifest.crons).toEqual([
       { expression: "0 9 * * *", handlers: 1, next: "2026-01-02T09:00:00.000Z" },
     ]);

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ContractDriver } from "./driver.js";
+import { CONTRACT_API_KEY, type ContractDriver } from "./driver.js";
 
 const BASE = "http://shop.test";
 
-function json(method: string, path: string, body: unknown): Request {
+function json(method: string, path: string, body: unknown, headers: Record<string, string> = {}): Request {
   return new Request(`${BASE}${path}`, {
     method,
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY, ...headers },
     body: typeof body === "string" ? body : JSON.stringify(body),
   });
 }
@@ -128,6 +128,30 @@ export function contractSuite(name: string, makeDriver: () => Promise<ContractDr
       const report = (await res.json()) as { generatedAt: string; totals: { orders: number } };
       expect(report.generatedAt).toBe(new Date(at).toISOString());
       expect(report.totals.orders).toBeGreaterThanOrEqual(1);
+    });
+
+    it("refuses writes without the API key (401 with a challenge) and tags every answer with a request id", async () => {
+      const res = await driver.fetch(json("POST", "/api/users", { email: "x@example.com", name: "X" }, { "x-api-key": "" }));
+      expect(res.status).toBe(401);
+      expect(res.headers.get("www-authenticate")).toContain("ApiKey");
+      expect(res.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
+      const wrong = await driver.fetch(json("POST", "/api/users", { email: "x@example.com", name: "X" }, { "x-api-key": "nope" }));
+      expect(wrong.status).toBe(401);
+      const traced = await driver.fetch(new Request(`${BASE}/api/users?limit=1`, { headers: { "x-request-id": "trace-abc.1" } }));
+      expect(traced.headers.get("x-request-id")).toBe("trace-abc.1");
+      expect(traced.headers.get("ratelimit-limit")).toBe("120");
+    });
+
+    it("places an order once when the client retries with the same Idempotency-Key", async () => {
+      const key = unique("idem");
+      const first = await driver.fetch(json("POST", "/api/orders", { sku: "TEA-9", qty: 1 }, { "idempotency-key": key }));
+      expect(first.status).toBe(202);
+      const again = await driver.fetch(json("POST", "/api/orders", { sku: "TEA-9", qty: 1 }, { "idempotency-key": key }));
+      expect(again.status).toBe(202);
+      expect(again.headers.get("idempotent-replayed")).toBe("true");
+      expect(await again.json()).toEqual(await first.json());
+      const different = await driver.fetch(json("POST", "/api/orders", { sku: "TEA-9", qty: 2 }, { "idempotency-key": key }));
+      expect(different.status).toBe(422);
     });
 
     it("fails a cron expression that has no handler instead of swallowing it", async () => {

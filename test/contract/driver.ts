@@ -28,3 +28,8 @@ export interface ContractDriver {
   /** Releases whatever the driver started. */
   close(): Promise<void>;
 }
+
+/** The admin API key the contract's writes send (`x-api-key`). */
+export const CONTRACT_API_KEY = "contract-key";
+/** What every driver puts in the app's env as `SHOP_API_KEY_SHA256`: sha256("contract-key"). */
+export const CONTRACT_API_KEY_SHA256 = "a68e57a052aa22758f75bd93aa57dbaea91ac1f01c932e25ac7c6e9d1dd5c46f";

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { drainOnce, sql } from "skiff";
 import { serve, type SkiffServer } from "skiff/node";
 import { app } from "../../examples/shop/app.js";
-import type { ContractDriver, Settlement } from "./driver.js";
+import { CONTRACT_API_KEY_SHA256, type ContractDriver, type Settlement } from "./driver.js";
 
 /** A fresh temp libSQL file, so each test process starts from an empty database. */
 export function tempDbUrl(name = "skiff"): string {
@@ -19,7 +19,7 @@ export function tempDbUrl(name = "skiff"): string {
 export async function nodeDriver(): Promise<ContractDriver & { server: SkiffServer }> {
   const server = await serve(app, {
     port: 0,
-    env: {},
+    env: { SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 },
     database: { url: tempDbUrl() },
     scheduler: false,
     queues: false,

@@ -9,7 +9,7 @@ import {
   toLambda,
 } from "skiff/lambda";
 import { app } from "../../examples/shop/app.js";
-import type { ContractDriver, Settlement } from "../contract/driver.js";
+import { CONTRACT_API_KEY_SHA256, type ContractDriver, type Settlement } from "../contract/driver.js";
 import { tempDbUrl } from "../contract/node-driver.js";
 import { httpEvent, ruleEvent, sqsEvent, toResponse } from "./events.js";
 import { type SqsStandIn, startSqsStandIn, TEST_CREDENTIALS } from "./sqs-stand-in.js";
@@ -19,6 +19,7 @@ export function lambdaEnv(standIn: SqsStandIn, name = "skiff-lambda"): Record<st
   return {
     ...TEST_CREDENTIALS,
     TURSO_DATABASE_URL: tempDbUrl(name),
+    SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256,
     SKIFF_QUEUE_URL_ORDERS: standIn.queueUrl("orders"),
     SKIFF_QUEUE_URL_ORDERS_DLQ: standIn.queueUrl("orders-dlq"),
   };

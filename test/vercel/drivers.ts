@@ -4,7 +4,7 @@ import { createClient as createWebClient } from "@libsql/client/web";
 import { cronSlug, Database, LibsqlQueueStore, sql } from "skiff";
 import { toVercel, type VercelHandlers } from "skiff/vercel";
 import { app } from "../../examples/shop/app.js";
-import type { ContractDriver, DeliveredMessage, Settlement } from "../contract/driver.js";
+import { CONTRACT_API_KEY_SHA256, type ContractDriver, type DeliveredMessage, type Settlement } from "../contract/driver.js";
 import { tempDbUrl } from "../contract/node-driver.js";
 import { serveHrana } from "skiff/local";
 import { bundleForEdge, edgeFetch, startEdgeSandbox } from "./edge.js";
@@ -79,7 +79,7 @@ export async function nodeVercelDriver(): Promise<ContractDriver & { handlers: V
   let clock: number | undefined;
   const handlers = toVercel(app, {
     basePath: "/api",
-    env: { TURSO_DATABASE_URL: url, CRON_SECRET },
+    env: { TURSO_DATABASE_URL: url, CRON_SECRET, SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 },
     createClient: createNodeClient,
     drainOnRequest: false,
     now: () => clock ?? Date.now(),
@@ -105,7 +105,7 @@ export async function nodeVercelDriver(): Promise<ContractDriver & { handlers: V
 export async function edgeVercelDriver(): Promise<ContractDriver> {
   const hrana = await serveHrana({ url: tempDbUrl("skiff-vercel-edge"), port: 0 });
   const bundle = await bundleForEdge(join("test", "vercel", "edge-entry.ts"), { globalName: "__entry" });
-  const env = { TURSO_DATABASE_URL: hrana.url, CRON_SECRET };
+  const env = { TURSO_DATABASE_URL: hrana.url, CRON_SECRET, SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 };
   const runtime = startEdgeSandbox(bundle.code, "__entry.handlers", `globalThis.__skiffTestEnv = ${JSON.stringify(env)};`);
   const db = new Database(() => createWebClient({ url: hrana.url, intMode: "number" }));
   return vercelDriver(

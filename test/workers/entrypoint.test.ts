@@ -1,5 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { CONTRACT_API_KEY } from "../contract/driver.js";
 
 // examples/shop/worker.ts as workerd runs it: requests through the Worker's own entrypoint, with wrangler.toml's
 // bindings, and orders travelling through Miniflare's real queues to the Worker's queue() handler (the test
@@ -10,7 +11,7 @@ const BASE = "http://shop.test";
 async function order(sku: string): Promise<string> {
   const res = await worker.fetch(`${BASE}/api/orders`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY },
     body: JSON.stringify({ sku, qty: 1 }),
   });
   expect(res.status).toBe(202);

@@ -11,7 +11,11 @@ export default defineProject({
     cloudflareTest(({ inject }) => ({
       wrangler: { configPath: "../../wrangler.toml" },
       miniflare: {
-        bindings: { TURSO_DATABASE_URL: inject("tursoUrl") },
+        // The contract's admin key: sha256("contract-key") (test/contract/driver.ts).
+        bindings: {
+          TURSO_DATABASE_URL: inject("tursoUrl"),
+          SHOP_API_KEY_SHA256: "a68e57a052aa22758f75bd93aa57dbaea91ac1f01c932e25ac7c6e9d1dd5c46f",
+        },
         queueProducers: {
           CONTRACT_ORDERS: { queueName: "contract-orders" },
           CONTRACT_ORDERS_DLQ: { queueName: "contract-orders-dlq" },

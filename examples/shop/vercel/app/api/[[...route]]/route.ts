@@ -18,5 +18,6 @@ export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = toVercel(app, {
     TURSO_AUTH_TOKEN: process.env.TURSO_AUTH_TOKEN,
     CRON_SECRET: process.env.CRON_SECRET,
     VERCEL_ENV: process.env.VERCEL_ENV,
+    SHOP_API_KEY_SHA256: process.env.SHOP_API_KEY_SHA256,
   }),
 });
