@@ -5,7 +5,13 @@ import { onError, notFound } from "./problem.js";
 import { missingRuntime, runtimeOf } from "./runtime.js";
 import type { SchemaOutput } from "./schema.js";
 import { TriggerRegistry, resolveQueueOptions } from "./triggers/registry.js";
-import type { CronHandler, QueueBatchHandler, QueueHandler, QueueOptions, QueueRegistration } from "./triggers/types.js";
+import type {
+  CronHandler,
+  QueueBatchHandler,
+  QueueHandler,
+  QueueOptions,
+  QueueRegistration,
+} from "./triggers/types.js";
 import type { QueueSchemas, SkiffEnv } from "./types.js";
 import type { LoggerOptions } from "./logger.js";
 import type { Migration } from "./bindings/db/migrate.js";
@@ -108,8 +114,17 @@ export class Skiff<
    * }, { maxRetries: 5, deadLetter: "orders-dlq" });
    * ```
    */
-  queue<N extends keyof Q & string>(name: N, handler: QueueHandler<SchemaOutput<Q[N]>, E, Q>, options?: QueueOptions): this {
-    return this.#consumer({ name, kind: "message", handler: handler as QueueHandler<unknown>, options: resolveQueueOptions(name, options) });
+  queue<N extends keyof Q & string>(
+    name: N,
+    handler: QueueHandler<SchemaOutput<Q[N]>, E, Q>,
+    options?: QueueOptions,
+  ): this {
+    return this.#consumer({
+      name,
+      kind: "message",
+      handler: handler as QueueHandler<unknown>,
+      options: resolveQueueOptions(name, options),
+    });
   }
 
   /**
@@ -128,7 +143,12 @@ export class Skiff<
     handler: QueueBatchHandler<SchemaOutput<Q[N]>, E, Q>,
     options?: QueueOptions,
   ): this {
-    return this.#consumer({ name, kind: "batch", handler: handler as QueueBatchHandler<unknown>, options: resolveQueueOptions(name, options) });
+    return this.#consumer({
+      name,
+      kind: "batch",
+      handler: handler as QueueBatchHandler<unknown>,
+      options: resolveQueueOptions(name, options),
+    });
   }
 
   #consumer(registration: QueueRegistration): this {
@@ -146,7 +166,12 @@ export class Skiff<
    * app.route("/billing", billing); // the invoices consumer now belongs to app too
    * ```
    */
-  override route<SubPath extends string, SubEnv extends Env, SubSchema extends Schema, SubBasePath extends string>(
+  override route<
+    SubPath extends string,
+    SubEnv extends Env,
+    SubSchema extends Schema,
+    SubBasePath extends string,
+  >(
     path: SubPath,
     app: Hono<SubEnv, SubSchema, SubBasePath>,
   ): ReturnType<Hono<SkiffEnv<E, Q>, S, BasePath>["route"]> {

@@ -103,12 +103,16 @@ export class ProblemError extends HTTPException {
   }
 
   override getResponse(): Response {
-    return problemResponse(this.status as ContentfulStatusCode, {
-      type: this.type,
-      title: this.title,
-      ...(this.detail === undefined ? {} : { detail: this.detail }),
-      ...this.extras,
-    }, this.headers);
+    return problemResponse(
+      this.status as ContentfulStatusCode,
+      {
+        type: this.type,
+        title: this.title,
+        ...(this.detail === undefined ? {} : { detail: this.detail }),
+        ...this.extras,
+      },
+      this.headers,
+    );
   }
 }
 
@@ -126,7 +130,12 @@ export function problemResponse(
   body: { title?: string; type?: string; detail?: string } & ProblemExtras,
   headers: Record<string, string> = {},
 ): Response {
-  const payload = { type: body.type ?? "about:blank", title: body.title ?? statusTitle(status), status, ...body };
+  const payload = {
+    type: body.type ?? "about:blank",
+    title: body.title ?? statusTitle(status),
+    status,
+    ...body,
+  };
   payload.status = status;
   return new Response(JSON.stringify(payload), {
     status,

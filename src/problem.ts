@@ -48,13 +48,22 @@ export const onError: ErrorHandler = (error, c) => {
     const response = error.getResponse();
     // An HTTPException built with its own `res` is the author's chosen response; keep it.
     if (error.res) return response;
-    return problemResponse(error.status as ContentfulStatusCode, { detail: error.message || undefined }, headersOf(response));
+    return problemResponse(
+      error.status as ContentfulStatusCode,
+      { detail: error.message || undefined },
+      headersOf(response),
+    );
   }
   const issues = schemaIssues(error);
   if (issues) return problemResponse(422, { detail: "The request is invalid", errors: issues });
   if (isJsonSyntaxError(error)) return problemResponse(400, { detail: "Malformed JSON in request body" });
   const requestId = c.get("requestId" as never) as string | undefined;
-  logOf(c).error("unhandled error", { error, method: c.req.method, path: c.req.path, ...(requestId ? { requestId } : {}) });
+  logOf(c).error("unhandled error", {
+    error,
+    method: c.req.method,
+    path: c.req.path,
+    ...(requestId ? { requestId } : {}),
+  });
   return problemResponse(500, requestId ? { requestId } : {});
 };
 

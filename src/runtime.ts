@@ -171,7 +171,9 @@ export function createRuntime(
   },
   options: RuntimeOptions,
 ): SkiffRuntime {
-  const log = options.log ?? createLogger({ ...app.logOptions, fields: { platform: options.platform, ...app.logOptions?.fields } });
+  const log =
+    options.log ??
+    createLogger({ ...app.logOptions, fields: { platform: options.platform, ...app.logOptions?.fields } });
   const { migrations } = app;
   const db = migrations?.length
     ? () => {

@@ -31,7 +31,9 @@ export interface SkiffVariables<Q extends QueueSchemas = QueueSchemas> {
 }
 
 /** The `Bindings` of a Hono `Env`, or a string-keyed record when the app does not declare them. */
-export type BindingsOf<E extends Env> = E extends { Bindings: infer B extends object } ? B : Record<string, unknown>;
+export type BindingsOf<E extends Env> = E extends { Bindings: infer B extends object }
+  ? B
+  : Record<string, unknown>;
 /** The `Variables` of a Hono `Env`, or none. */
 export type VariablesOf<E extends Env> = E extends { Variables: infer V extends object } ? V : object;
 
@@ -60,7 +62,10 @@ export type SkiffEnv<E extends Env = Env, Q extends QueueSchemas = QueueSchemas>
  * });
  * ```
  */
-export interface TriggerContext<E extends Env = Env, Q extends QueueSchemas = QueueSchemas> extends SkiffVariables<Q> {
+export interface TriggerContext<
+  E extends Env = Env,
+  Q extends QueueSchemas = QueueSchemas,
+> extends SkiffVariables<Q> {
   env: BindingsOf<E>;
   waitUntil(promise: Promise<unknown>): void;
 }

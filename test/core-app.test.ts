@@ -46,7 +46,9 @@ describe("a skiff app is a Hono app", () => {
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const res = await app.request("/");
     expect(res.status).toBe(500);
-    expect(String(logged.mock.calls[0]?.[0])).toContain("without a skiff runtime: serve the app through an adapter");
+    expect(String(logged.mock.calls[0]?.[0])).toContain(
+      "without a skiff runtime: serve the app through an adapter",
+    );
     logged.mockRestore();
   });
 });
@@ -70,7 +72,12 @@ describe("errors answer application/problem+json", () => {
     ["/problem", undefined, 409, { title: "Conflict", detail: "taken", field: "email" }],
     ["/http", undefined, 403, { title: "Forbidden", detail: "no" }],
     ["/zod", undefined, 422, { errors: [{ path: "a", message: expect.any(String) }] }],
-    ["/json", { method: "POST", body: "{nope", headers: { "content-type": "application/json" } }, 400, { detail: "Malformed JSON in request body" }],
+    [
+      "/json",
+      { method: "POST", body: "{nope", headers: { "content-type": "application/json" } },
+      400,
+      { detail: "Malformed JSON in request body" },
+    ],
     ["/missing", undefined, 404, { detail: "No route for GET /missing" }],
   ] as const)("%s → %i", async (path, init, status, body) => {
     const res = await t.fetch(req(path, init as RequestInit | undefined));
@@ -98,8 +105,12 @@ describe("crons and queues are registered, validated and kept by route()", () =>
 
   it("fails at registration on a consumer for an undeclared queue and on bad options", () => {
     const app = new Skiff({ queues: { orders: z.object({}) } });
-    expect(() => (app as unknown as Skiff).queue("emails", () => undefined)).toThrow(/queue "emails" has a consumer but is not declared/);
-    expect(() => app.queue("orders", () => undefined, { maxBatchSize: 500 })).toThrow(/maxBatchSize must be an integer from 1 to 100/);
+    expect(() => (app as unknown as Skiff).queue("emails", () => undefined)).toThrow(
+      /queue "emails" has a consumer but is not declared/,
+    );
+    expect(() => app.queue("orders", () => undefined, { maxBatchSize: 500 })).toThrow(
+      /maxBatchSize must be an integer from 1 to 100/,
+    );
     app.queue("orders", () => undefined);
     expect(() => app.queue("orders", () => undefined)).toThrow(/already has a consumer/);
   });
@@ -118,7 +129,9 @@ describe("crons and queues are registered, validated and kept by route()", () =>
     const t = createTestRuntime(app);
     expect(await (await t.fetch(req("/billing/status"))).text()).toBe("billing ok");
     await t.fireCron("0 1 * * *");
-    await (t.runtime.queues as Record<string, { send(b: unknown): Promise<void> }>).invoices?.send({ id: "inv-1" });
+    await (t.runtime.queues as Record<string, { send(b: unknown): Promise<void> }>).invoices?.send({
+      id: "inv-1",
+    });
     await t.drainQueues();
     expect(ran).toEqual(["cron", "inv-1"]);
   });
@@ -149,7 +162,8 @@ describe("crons and queues are registered, validated and kept by route()", () =>
   });
 
   it("maps expressions to stable URL-safe slugs and back", () => {
-    for (const e of ["0 9 * * *", "*/15 9-17 * * 1-5", "0 0 1,15 * *"]) expect(cronFromSlug(cronSlug(e))).toBe(e);
+    for (const e of ["0 9 * * *", "*/15 9-17 * * 1-5", "0 0 1,15 * *"])
+      expect(cronFromSlug(cronSlug(e))).toBe(e);
     expect(cronSlug("0 9 * * *")).toBe("0_9_*_*_*");
   });
 });

@@ -6,7 +6,10 @@ import { type Database, sql } from "skiff";
 import { nodeDatabase } from "skiff/node";
 
 const opened: Database[] = [];
-function fileDb(path = join(mkdtempSync(join(tmpdir(), "skiff-db-")), "t.db")): { db: Database; path: string } {
+function fileDb(path = join(mkdtempSync(join(tmpdir(), "skiff-db-")), "t.db")): {
+  db: Database;
+  path: string;
+} {
   const db = nodeDatabase({ url: `file:${path}` });
   opened.push(db);
   return { db, path };
@@ -72,7 +75,10 @@ describe("db.migrate: ordered, once, recorded, safe under concurrency", () => {
     const { db } = fileDb();
     expect(await db.migrate(migrations)).toEqual({ applied: ["001", "002"], skipped: [] });
     expect(await db.migrate(migrations)).toEqual({ applied: [], skipped: ["001", "002"] });
-    expect(await db.all(sql`SELECT id FROM _skiff_migrations ORDER BY id`)).toEqual([{ id: "001" }, { id: "002" }]);
+    expect(await db.all(sql`SELECT id FROM _skiff_migrations ORDER BY id`)).toEqual([
+      { id: "001" },
+      { id: "002" },
+    ]);
     expect(await db.all(sql`SELECT x FROM a`)).toEqual([{ x: 1 }]);
   });
 
@@ -86,16 +92,21 @@ describe("db.migrate: ordered, once, recorded, safe under concurrency", () => {
 
   it("rolls back a failing migration entirely and names it", async () => {
     const { db } = fileDb();
-    await expect(db.migrate([{ id: "bad", sql: ["CREATE TABLE c (z)", "INSERT INTO nope VALUES (1)"] }])).rejects.toThrow(
-      /migration "bad" failed and was rolled back/,
-    );
+    await expect(
+      db.migrate([{ id: "bad", sql: ["CREATE TABLE c (z)", "INSERT INTO nope VALUES (1)"] }]),
+    ).rejects.toThrow(/migration "bad" failed and was rolled back/);
     expect(await db.all(sql`SELECT name FROM sqlite_master WHERE name = 'c'`)).toEqual([]);
     expect(await db.all(sql`SELECT id FROM _skiff_migrations`)).toEqual([]);
   });
 
   it("refuses duplicate ids", async () => {
     const { db } = fileDb();
-    await expect(db.migrate([{ id: "x", sql: "SELECT 1" }, { id: "x", sql: "SELECT 2" }])).rejects.toThrow(/appears twice/);
+    await expect(
+      db.migrate([
+        { id: "x", sql: "SELECT 1" },
+        { id: "x", sql: "SELECT 2" },
+      ]),
+    ).rejects.toThrow(/appears twice/);
   });
 
   it("runs before the first query when registered with beforeFirstQuery", async () => {

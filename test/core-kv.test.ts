@@ -16,7 +16,10 @@ const backends: Array<[string, () => Clocked]> = [
     "libSQL",
     () => {
       let now = 1_700_000_000_000;
-      return { kv: new LibsqlKV(nodeDatabase({ url: ":memory:" }), { now: () => now }), advance: (ms) => void (now += ms) };
+      return {
+        kv: new LibsqlKV(nodeDatabase({ url: ":memory:" }), { now: () => now }),
+        advance: (ms) => void (now += ms),
+      };
     },
   ],
 ];

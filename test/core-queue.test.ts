@@ -1,12 +1,23 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { createRuntime, dispatchQueue, type IncomingMessage, type Logger, MemoryKV, type QueueTransport, Skiff } from "skiff";
+import {
+  createRuntime,
+  dispatchQueue,
+  type IncomingMessage,
+  type Logger,
+  MemoryKV,
+  type QueueTransport,
+  Skiff,
+} from "skiff";
 import { nodeDatabase } from "skiff/node";
 
 const Job = z.object({ n: z.number().int() });
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
-function setup(configure: (app: Skiff<{}, { jobs: typeof Job; "jobs-dlq": z.ZodUnknown }>) => void, transport?: QueueTransport) {
+function setup(
+  configure: (app: Skiff<{}, { jobs: typeof Job; "jobs-dlq": z.ZodUnknown }>) => void,
+  transport?: QueueTransport,
+) {
   const app = new Skiff({ queues: { jobs: Job, "jobs-dlq": z.unknown() } });
   configure(app);
   const sent: Record<string, unknown[]> = {};
@@ -26,7 +37,12 @@ function setup(configure: (app: Skiff<{}, { jobs: typeof Job; "jobs-dlq": z.ZodU
   return { app, runtime, sent, deliver };
 }
 
-const msg = (id: string, body: unknown, attempts = 1): IncomingMessage => ({ id, body, attempts, timestamp: new Date(0) });
+const msg = (id: string, body: unknown, attempts = 1): IncomingMessage => ({
+  id,
+  body,
+  attempts,
+  timestamp: new Date(0),
+});
 
 describe("queue contract: per-message handlers", () => {
   it("acks a message whose handler returns and retries only the one that throws", async () => {
@@ -65,7 +81,15 @@ describe("queue contract: per-message handlers", () => {
     const { deliver } = setup((app) =>
       app.queue("jobs", async (m, ctx) => {
         const doubled: number = m.body.n * 2;
-        seen.push([m.id, m.attempts, doubled, ctx.platform, typeof ctx.db.all, typeof ctx.kv.get, typeof ctx.waitUntil]);
+        seen.push([
+          m.id,
+          m.attempts,
+          doubled,
+          ctx.platform,
+          typeof ctx.db.all,
+          typeof ctx.kv.get,
+          typeof ctx.waitUntil,
+        ]);
       }),
     );
     await deliver([msg("a", { n: 21 }, 2)]);
@@ -74,12 +98,26 @@ describe("queue contract: per-message handlers", () => {
 
   it("dead-letters after maxRetries, and at once when the body fails its schema", async () => {
     const { deliver, sent } = setup((app) =>
-      app.queue("jobs", async () => {
-        throw new Error("always");
-      }, { maxRetries: 2, deadLetter: "jobs-dlq" }),
+      app.queue(
+        "jobs",
+        async () => {
+          throw new Error("always");
+        },
+        { maxRetries: 2, deadLetter: "jobs-dlq" },
+      ),
     );
-    const results = await deliver([msg("a", { n: 1 }, 2), msg("b", { n: 1 }, 3), msg("c", { n: "x" }, 1), msg("d", "not json", 1)]);
-    expect(results.map((r) => r.outcome)).toEqual(["retried", "dead-lettered", "dead-lettered", "dead-lettered"]);
+    const results = await deliver([
+      msg("a", { n: 1 }, 2),
+      msg("b", { n: 1 }, 3),
+      msg("c", { n: "x" }, 1),
+      msg("d", "not json", 1),
+    ]);
+    expect(results.map((r) => r.outcome)).toEqual([
+      "retried",
+      "dead-lettered",
+      "dead-lettered",
+      "dead-lettered",
+    ]);
     expect(sent["jobs-dlq"]).toEqual([{ n: 1 }, { n: "x" }, "not json"]);
   });
 
@@ -91,16 +129,25 @@ describe("queue contract: per-message handlers", () => {
 
   it("retries rather than loses a message when the dead-letter send fails", async () => {
     const failing: QueueTransport = { send: async () => Promise.reject(new Error("dlq down")) };
-    const { deliver } = setup((app) => app.queue("jobs", async () => undefined, { deadLetter: "jobs-dlq", retryDelaySeconds: 10 }), failing);
-    expect(await deliver([msg("a", { n: "bad" })])).toEqual([{ id: "a", outcome: "retried", delaySeconds: 10 }]);
+    const { deliver } = setup(
+      (app) => app.queue("jobs", async () => undefined, { deadLetter: "jobs-dlq", retryDelaySeconds: 10 }),
+      failing,
+    );
+    expect(await deliver([msg("a", { n: "bad" })])).toEqual([
+      { id: "a", outcome: "retried", delaySeconds: 10 },
+    ]);
   });
 
   it("uses retryDelaySeconds for a throw, and refuses a delay beyond 12 hours", async () => {
     const { deliver } = setup((app) =>
-      app.queue("jobs", async (m) => {
-        if (m.body.n === 1) m.retry({ delaySeconds: 50_000 });
-        throw new Error("x");
-      }, { retryDelaySeconds: 7 }),
+      app.queue(
+        "jobs",
+        async (m) => {
+          if (m.body.n === 1) m.retry({ delaySeconds: 50_000 });
+          throw new Error("x");
+        },
+        { retryDelaySeconds: 7 },
+      ),
     );
     expect(await deliver([msg("a", { n: 1 }), msg("b", { n: 2 })])).toEqual([
       { id: "a", outcome: "retried", delaySeconds: 7 },
@@ -111,15 +158,23 @@ describe("queue contract: per-message handlers", () => {
   it("in FIFO order stops at the first failure and retries it and every later message unprocessed", async () => {
     const ran: string[] = [];
     const { deliver } = setup((app) =>
-      app.queue("jobs", async (m) => {
-        ran.push(m.id);
-        if (m.body.n === 2) throw new Error("stop");
-      }, { maxRetries: 0, deadLetter: "jobs-dlq" }),
+      app.queue(
+        "jobs",
+        async (m) => {
+          ran.push(m.id);
+          if (m.body.n === 2) throw new Error("stop");
+        },
+        { maxRetries: 0, deadLetter: "jobs-dlq" },
+      ),
     );
     const results = await deliver([msg("a", { n: 1 }), msg("b", { n: 2 }, 1), msg("c", { n: 3 }, 5)], true);
     expect(ran).toEqual(["a", "b"]);
     // b failed with maxRetries 0: dead-lettered; c never ran, so it is retried however often it was delivered.
-    expect(results.map((r) => [r.id, r.outcome])).toEqual([["a", "acked"], ["b", "dead-lettered"], ["c", "retried"]]);
+    expect(results.map((r) => [r.id, r.outcome])).toEqual([
+      ["a", "acked"],
+      ["b", "dead-lettered"],
+      ["c", "retried"],
+    ]);
   });
 
   it("rejects a batch for a queue that has no consumer", async () => {
@@ -150,11 +205,16 @@ describe("queue contract: batch handlers", () => {
         throw new Error("db down");
       }),
     );
-    expect((await deliver([msg("a", { n: 1 }), msg("b", { n: 2 })])).map((r) => r.outcome)).toEqual(["acked", "retried"]);
+    expect((await deliver([msg("a", { n: 1 }), msg("b", { n: 2 })])).map((r) => r.outcome)).toEqual([
+      "acked",
+      "retried",
+    ]);
   });
 
   it("supports ackAll and retryAll", async () => {
-    const { deliver } = setup((app) => app.queueBatch("jobs", async (batch) => batch.retryAll({ delaySeconds: 60 })));
+    const { deliver } = setup((app) =>
+      app.queueBatch("jobs", async (batch) => batch.retryAll({ delaySeconds: 60 })),
+    );
     expect(await deliver([msg("a", { n: 1 })])).toEqual([{ id: "a", outcome: "retried", delaySeconds: 60 }]);
   });
 });
@@ -162,22 +222,36 @@ describe("queue contract: batch handlers", () => {
 describe("typed producers", () => {
   it("validate bodies before anything leaves, and send a batch all or nothing", async () => {
     const { runtime, sent } = setup(() => undefined);
-    const producer = runtime.queues.jobs as { send(b: unknown, o?: { delaySeconds?: number }): Promise<void>; sendBatch(m: Array<{ body: unknown }>): Promise<void> };
+    const producer = runtime.queues.jobs as {
+      send(b: unknown, o?: { delaySeconds?: number }): Promise<void>;
+      sendBatch(m: Array<{ body: unknown }>): Promise<void>;
+    };
     await producer.send({ n: 1 });
     await expect(producer.send({ n: "one" })).rejects.toThrow(/message for queue "jobs" is invalid: n:/);
-    await expect(producer.sendBatch([{ body: { n: 2 } }, { body: { n: null } }])).rejects.toThrow(/message #2/);
+    await expect(producer.sendBatch([{ body: { n: 2 } }, { body: { n: null } }])).rejects.toThrow(
+      /message #2/,
+    );
     expect(sent.jobs).toEqual([{ n: 1 }]);
   });
 
   it("enforce the portable size, count and delay limits", async () => {
     const app = new Skiff({ queues: { blobs: z.object({ data: z.string() }) } });
     const runtime = createRuntime(app, {
-      platform: "test", env: {}, db: () => nodeDatabase({ url: ":memory:" }), kv: () => new MemoryKV(),
-      queue: () => ({ send: async () => undefined }), log: silent,
+      platform: "test",
+      env: {},
+      db: () => nodeDatabase({ url: ":memory:" }),
+      kv: () => new MemoryKV(),
+      queue: () => ({ send: async () => undefined }),
+      log: silent,
     });
-    const blobs = runtime.queues.blobs as { send(b: unknown, o?: { delaySeconds?: number }): Promise<void>; sendBatch(m: Array<{ body: unknown }>): Promise<void> };
+    const blobs = runtime.queues.blobs as {
+      send(b: unknown, o?: { delaySeconds?: number }): Promise<void>;
+      sendBatch(m: Array<{ body: unknown }>): Promise<void>;
+    };
     await expect(blobs.send({ data: "x".repeat(130 * 1024) })).rejects.toThrow(/limit is 131072/);
-    await expect(blobs.sendBatch(Array.from({ length: 101 }, () => ({ body: { data: "" } })))).rejects.toThrow(/at most 100/);
+    await expect(
+      blobs.sendBatch(Array.from({ length: 101 }, () => ({ body: { data: "" } }))),
+    ).rejects.toThrow(/at most 100/);
     await expect(blobs.send({ data: "" }, { delaySeconds: 43_201 })).rejects.toThrow(/0 to 43200/);
   });
 });

@@ -39,7 +39,10 @@ describe("migration scripts split on top-level semicolons only", () => {
     expect(
       splitStatements(`CREATE TABLE "a;b" (x TEXT DEFAULT ';'); -- a comment; here
         /* block; comment */ INSERT INTO t VALUES ('it''s; fine');`),
-    ).toEqual([`CREATE TABLE "a;b" (x TEXT DEFAULT ';')`, expect.stringContaining("INSERT INTO t VALUES ('it''s; fine')")]);
+    ).toEqual([
+      `CREATE TABLE "a;b" (x TEXT DEFAULT ';')`,
+      expect.stringContaining("INSERT INTO t VALUES ('it''s; fine')"),
+    ]);
   });
 
   it("keeps a trigger body (with CASE ... END inside) as one statement", () => {

@@ -551,7 +551,11 @@ describe("apiKeyAuth with keys read from the env at request time", () => {
       }),
     );
     app.get("/", (c) => c.text("ok"));
-    app.onError((err, c) => (err instanceof Error && "getResponse" in err ? (err as { getResponse(): Response }).getResponse() : c.text(err.message, 500)));
+    app.onError((err, c) =>
+      err instanceof Error && "getResponse" in err
+        ? (err as { getResponse(): Response }).getResponse()
+        : c.text(err.message, 500),
+    );
     return { app, reads: () => reads };
   };
 

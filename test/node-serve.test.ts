@@ -7,8 +7,19 @@ import { nodeDatabase, serve, type ServeOptions, type SkiffServer } from "skiff/
 import { tempDbUrl } from "./contract/node-driver.js";
 
 const servers: SkiffServer[] = [];
-async function start<E extends Env, Q extends QueueSchemas>(app: Skiff<E, Q>, url: string, options: ServeOptions = {}) {
-  const server = await serve(app, { port: 0, env: {}, database: { url }, handleSignals: false, pollIntervalMs: 20, ...options });
+async function start<E extends Env, Q extends QueueSchemas>(
+  app: Skiff<E, Q>,
+  url: string,
+  options: ServeOptions = {},
+) {
+  const server = await serve(app, {
+    port: 0,
+    env: {},
+    database: { url },
+    handleSignals: false,
+    pollIntervalMs: 20,
+    ...options,
+  });
   servers.push(server);
   return server;
 }
@@ -27,7 +38,10 @@ const until = async (check: () => Promise<boolean>, ms = 5_000) => {
 
 describe("serve(): the Node target", () => {
   it("fires crons from the in-process scheduler in UTC, on the minute", async () => {
-    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"], now: Date.UTC(2026, 0, 1, 8, 59, 30) });
+    vi.useFakeTimers({
+      toFake: ["setTimeout", "clearTimeout", "Date"],
+      now: Date.UTC(2026, 0, 1, 8, 59, 30),
+    });
     const fired: Array<{ cron: string; scheduledTime: number }> = [];
     const app = new Skiff();
     app.cron("0 9 * * *", (event) => void fired.push(event));
@@ -44,16 +58,21 @@ describe("serve(): the Node target", () => {
   it("delivers queued messages in the background, retries failures and dead-letters the exhausted", async () => {
     const app = new Skiff({ queues: { jobs: z.object({ n: z.number() }), "jobs-dlq": z.unknown() } });
     const attempts: Record<number, number> = {};
-    app.queue("jobs", async (m) => {
-      attempts[m.body.n] = m.attempts;
-      if (m.body.n === 0) throw new Error("never works");
-    }, { maxRetries: 2, deadLetter: "jobs-dlq" });
+    app.queue(
+      "jobs",
+      async (m) => {
+        attempts[m.body.n] = m.attempts;
+        if (m.body.n === 0) throw new Error("never works");
+      },
+      { maxRetries: 2, deadLetter: "jobs-dlq" },
+    );
     app.post("/jobs/:n", async (c) => {
       await c.var.queues.jobs.send({ n: Number(c.req.param("n")) });
       return c.body(null, 202);
     });
     const server = await start(app, tempDbUrl(), { scheduler: false });
-    for (const n of [0, 1, 2]) expect((await fetch(`${server.url}/jobs/${n}`, { method: "POST" })).status).toBe(202);
+    for (const n of [0, 1, 2])
+      expect((await fetch(`${server.url}/jobs/${n}`, { method: "POST" })).status).toBe(202);
     await until(async () => (await server.queueStore.peek("jobs-dlq")).length === 1);
     expect(attempts).toEqual({ 0: 3, 1: 1, 2: 1 });
     expect((await server.queueStore.peek("jobs-dlq"))[0]?.body).toEqual({ n: 0 });
@@ -105,7 +124,9 @@ describe("serve(): the Node target", () => {
     const gate = new Promise<void>((r) => (release = r));
     app.get("/slow", async (c) => {
       await gate;
-      c.executionCtx.waitUntil(new Promise((r) => setTimeout(r, 100)).then(() => c.var.db.run(sql`CREATE TABLE done (x)`)));
+      c.executionCtx.waitUntil(
+        new Promise((r) => setTimeout(r, 100)).then(() => c.var.db.run(sql`CREATE TABLE done (x)`)),
+      );
       return c.text("finished");
     });
     const url = tempDbUrl();
@@ -120,7 +141,9 @@ describe("serve(): the Node target", () => {
     await expect(fetch(`${server.url}/slow`)).rejects.toThrow();
     // The waitUntil task ran to completion before close() resolved.
     const check = nodeDatabase({ url });
-    expect(await check.all(sql`SELECT name FROM sqlite_master WHERE name = 'done'`)).toEqual([{ name: "done" }]);
+    expect(await check.all(sql`SELECT name FROM sqlite_master WHERE name = 'done'`)).toEqual([
+      { name: "done" },
+    ]);
     check.close();
   });
 
@@ -136,10 +159,14 @@ describe("serve(): the Node target", () => {
   });
 
   it("exits cleanly on SIGTERM (npm start as a user runs it)", async () => {
-    const child = spawn(process.execPath, ["--conditions=skiff-source", "--import", "tsx", "examples/shop/node.ts"], {
-      env: { ...process.env, PORT: "0", TURSO_DATABASE_URL: tempDbUrl("sigterm") },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
+    const child = spawn(
+      process.execPath,
+      ["--conditions=skiff-source", "--import", "tsx", "examples/shop/node.ts"],
+      {
+        env: { ...process.env, PORT: "0", TURSO_DATABASE_URL: tempDbUrl("sigterm") },
+        stdio: ["ignore", "pipe", "pipe"],
+      },
+    );
     let out = "";
     child.stdout.on("data", (d) => (out += String(d)));
     await until(async () => out.includes("listening on"), 15_000);

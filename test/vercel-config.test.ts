@@ -16,22 +16,38 @@ describe("vercel.json generated from the app", () => {
       { path: "/api/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" },
       { path: "/api/__skiff/queues/drain", schedule: "0 0 * * *" },
     ]);
-    expect(vercelCrons(shop, { basePath: "/api", drainSchedule: "* * * * *" })[1]).toEqual({ path: "/api/__skiff/queues/drain", schedule: "* * * * *" });
-    expect(vercelCrons(shop, { drainSchedule: false })).toEqual([{ path: "/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" }]);
+    expect(vercelCrons(shop, { basePath: "/api", drainSchedule: "* * * * *" })[1]).toEqual({
+      path: "/api/__skiff/queues/drain",
+      schedule: "* * * * *",
+    });
+    expect(vercelCrons(shop, { drainSchedule: false })).toEqual([
+      { path: "/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" },
+    ]);
   });
 
   it("is what the example ships: examples/shop/vercel/vercel.json has not drifted from the app", async () => {
-    const diff = await checkVercelJson(shop, new URL("../examples/shop/vercel/vercel.json", import.meta.url), { basePath: "/api" });
+    const diff = await checkVercelJson(
+      shop,
+      new URL("../examples/shop/vercel/vercel.json", import.meta.url),
+      { basePath: "/api" },
+    );
     expect(diff).toEqual({ ok: true, missing: [], stale: [] });
   });
 
   it("generates paths that the handlers accept: each entry runs its cron with the secret", async () => {
     const fired: string[] = [];
     const app = new Skiff({ log: quiet });
-    for (const expression of ["0 9 * * *", "*/15 8-18 * * MON-FRI", "30 2 1 * *"]) app.cron(expression, () => void fired.push(expression));
-    const handlers = toVercel(app, { basePath: "/api", env: { CRON_SECRET: "secret" }, drainOnRequest: false });
+    for (const expression of ["0 9 * * *", "*/15 8-18 * * MON-FRI", "30 2 1 * *"])
+      app.cron(expression, () => void fired.push(expression));
+    const handlers = toVercel(app, {
+      basePath: "/api",
+      env: { CRON_SECRET: "secret" },
+      drainOnRequest: false,
+    });
     for (const { path } of vercelCrons(app, { basePath: "/api" })) {
-      const res = await handlers.GET(new Request(`https://x.vercel.app${path}`, { headers: { authorization: "Bearer secret" } }));
+      const res = await handlers.GET(
+        new Request(`https://x.vercel.app${path}`, { headers: { authorization: "Bearer secret" } }),
+      );
       expect(res.status, path).toBe(200);
     }
     expect(fired).toEqual(["0 9 * * *", "*/15 8-18 * * MON-FRI", "30 2 1 * *"]);
@@ -44,7 +60,9 @@ describe("vercel.json generated from the app", () => {
   });
 
   it("translates weekday and month names, which skiff requires and Vercel refuses, into standard cron numbers", () => {
-    const app = new Skiff({ log: quiet }).cron("0 9 * * MON-FRI", () => undefined).cron("0 0 1 jan,JUL *", () => undefined);
+    const app = new Skiff({ log: quiet })
+      .cron("0 9 * * MON-FRI", () => undefined)
+      .cron("0 0 1 jan,JUL *", () => undefined);
     expect(vercelCrons(app)).toEqual([
       { path: "/__skiff/cron/0_9_*_*_MON-FRI", schedule: "0 9 * * 1-5" },
       { path: "/__skiff/cron/0_0_1_jan%2CJUL_*", schedule: "0 0 1 1,7 *" },

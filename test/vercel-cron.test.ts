@@ -22,16 +22,25 @@ function handlersFor(env: VercelEnv, now = () => Date.UTC(2026, 0, 2, 9, 0, 30),
   return { runs, handlers: toVercel(app, { basePath, env, now, drainOnRequest: false }) };
 }
 
-const cronUrl = (expression: string, base = "/api") => `https://shop.vercel.app${base}/__skiff/cron/${cronSlug(expression)}`;
+const cronUrl = (expression: string, base = "/api") =>
+  `https://shop.vercel.app${base}/__skiff/cron/${cronSlug(expression)}`;
 const get = (url: string, headers: Record<string, string> = {}) => new Request(url, { headers });
 
 describe("Vercel cron paths", () => {
   it("run every handler of the expression with the right secret, with the scheduled time and Vercel's request id", async () => {
     const { runs, handlers } = handlersFor({ CRON_SECRET: SECRET, VERCEL_ENV: "production" });
-    const res = await handlers.GET(get(cronUrl("0 9 * * *"), { authorization: `Bearer ${SECRET}`, "x-vercel-id": "fra1::abc-123" }));
+    const res = await handlers.GET(
+      get(cronUrl("0 9 * * *"), { authorization: `Bearer ${SECRET}`, "x-vercel-id": "fra1::abc-123" }),
+    );
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ cron: "0 9 * * *", scheduledTime: "2026-01-02T09:00:00.000Z", ok: true });
-    expect(runs).toEqual([{ cron: "0 9 * * *", scheduledTime: Date.UTC(2026, 0, 2, 9), executionId: "fra1::abc-123" }]);
+    expect(await res.json()).toEqual({
+      cron: "0 9 * * *",
+      scheduledTime: "2026-01-02T09:00:00.000Z",
+      ok: true,
+    });
+    expect(runs).toEqual([
+      { cron: "0 9 * * *", scheduledTime: Date.UTC(2026, 0, 2, 9), executionId: "fra1::abc-123" },
+    ]);
   });
 
   it.each([
@@ -80,7 +89,9 @@ describe("Vercel cron paths", () => {
 
   it("accept a slug whose %2F a proxy decoded back into a slash", async () => {
     const { runs, handlers } = handlersFor({ CRON_SECRET: SECRET });
-    const res = await handlers.GET(get("https://shop.vercel.app/api/__skiff/cron/*/5_*_*_*_*", { authorization: `Bearer ${SECRET}` }));
+    const res = await handlers.GET(
+      get("https://shop.vercel.app/api/__skiff/cron/*/5_*_*_*_*", { authorization: `Bearer ${SECRET}` }),
+    );
     expect(res.status).toBe(200);
     expect(runs.map((r) => r.cron)).toEqual(["*/5 * * * *"]);
   });

@@ -11,7 +11,12 @@ const SECRET = "edge-secret-0123456789";
 
 // Next.js's edge build replaces `process.env.NAME` with the deployment's values; esbuild's define does the same here.
 function envDefine(env: Record<string, string | undefined>): Record<string, string> {
-  return Object.fromEntries(Object.entries(env).map(([k, v]) => [`process.env.${k}`, v === undefined ? "undefined" : JSON.stringify(v)]));
+  return Object.fromEntries(
+    Object.entries(env).map(([k, v]) => [
+      `process.env.${k}`,
+      v === undefined ? "undefined" : JSON.stringify(v),
+    ]),
+  );
 }
 
 describe("the example's edge route file", () => {
@@ -21,28 +26,41 @@ describe("the example's edge route file", () => {
   });
 
   it("bundles for the edge without Node built-ins or the Node libSQL client, within the Hobby edge size limit", () => {
-    const nodeOnly = bundle.inputs.filter(
-      (file) => /^node:|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|node_modules\/libsql\/|src\/local\/|src\/adapters\/node\/|config-file\.ts$/.test(file),
+    const nodeOnly = bundle.inputs.filter((file) =>
+      /^node:|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|node_modules\/libsql\/|src\/local\/|src\/adapters\/node\/|config-file\.ts$/.test(
+        file,
+      ),
     );
     expect(nodeOnly).toEqual([]);
     expect(bundle.inputs).toContain("node_modules/@libsql/client/lib-esm/web.js");
-    console.info(`edge bundle of ${ROUTE}: ${(bundle.bytes / 1024).toFixed(1)} KiB minified, ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (Hobby limit 1024 KiB)`);
+    console.info(
+      `edge bundle of ${ROUTE}: ${(bundle.bytes / 1024).toFixed(1)} KiB minified, ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (Hobby limit 1024 KiB)`,
+    );
     expect(bundle.gzipBytes).toBeLessThan(HOBBY_EDGE_LIMIT);
   });
 
   it("would fail to bundle if a Node-only module were imported (the check above can fail)", async () => {
-    await expect(bundleForEdge("src/local/database.ts", { globalName: "__x" })).rejects.toThrow(/Could not resolve "node:fs"/);
+    await expect(bundleForEdge("src/local/database.ts", { globalName: "__x" })).rejects.toThrow(
+      /Could not resolve "node:fs"/,
+    );
   });
 });
 
 describe("the example's edge route inside the edge-runtime sandbox", () => {
   let hrana: HranaServer;
   let sandbox: EdgeRuntime;
-  const call = (path: string, init: RequestInit = {}) => edgeFetch(sandbox, new Request(`https://shop.vercel.app${path}`, init));
+  const call = (path: string, init: RequestInit = {}) =>
+    edgeFetch(sandbox, new Request(`https://shop.vercel.app${path}`, init));
 
   beforeAll(async () => {
     hrana = await serveHrana({ url: tempDbUrl("skiff-vercel-example"), port: 0 });
-    const env = { TURSO_DATABASE_URL: hrana.url, TURSO_AUTH_TOKEN: undefined, CRON_SECRET: SECRET, VERCEL_ENV: "production", SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 };
+    const env = {
+      TURSO_DATABASE_URL: hrana.url,
+      TURSO_AUTH_TOKEN: undefined,
+      CRON_SECRET: SECRET,
+      VERCEL_ENV: "production",
+      SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256,
+    };
     const bundle = await bundleForEdge(ROUTE, { globalName: "__route", define: envDefine(env) });
     sandbox = startEdgeSandbox(bundle.code, "__route");
   });
@@ -59,12 +77,19 @@ describe("the example's edge route inside the edge-runtime sandbox", () => {
   it("delivers a sent order after the response, in waitUntil, through Vercel's request context", async () => {
     const calls = () => Number(sandbox.evaluate("globalThis.__waitUntilCalls ?? 0"));
     const before = calls();
-    const res = await call("/api/orders", { method: "POST", headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY }, body: JSON.stringify({ sku: "TEA-9", qty: 1 }) });
+    const res = await call("/api/orders", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY },
+      body: JSON.stringify({ sku: "TEA-9", qty: 1 }),
+    });
     expect(res.status).toBe(202);
     const { orderId } = (await res.json()) as { orderId: string };
     // The drain (and the request counter) went to the event's waitUntil, which edgeFetch awaited.
     expect(calls() - before).toBeGreaterThanOrEqual(2);
-    expect(await (await call(`/api/orders/${orderId}`)).json()).toMatchObject({ status: "fulfilled", attempts: 1 });
+    expect(await (await call(`/api/orders/${orderId}`)).json()).toMatchObject({
+      status: "fulfilled",
+      attempts: 1,
+    });
   });
 
   it("serves the cron paths of its vercel.json only with the secret", async () => {

@@ -26,16 +26,32 @@ function setup(intervalMs = 60_000) {
     return res;
   };
   const order = async (sku = "TEA-1") => {
-    const res = await request("/api/orders", { method: "POST", headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY }, body: JSON.stringify({ sku, qty: 1 }) });
+    const res = await request("/api/orders", {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY },
+      body: JSON.stringify({ sku, qty: 1 }),
+    });
     return ((await res.json()) as { orderId: string }).orderId;
   };
-  const status = async (id: string) => ((await (await request(`/api/orders/${id}`)).json()) as { status: string }).status;
+  const status = async (id: string) =>
+    ((await (await request(`/api/orders/${id}`)).json()) as { status: string }).status;
   // Sent by "another instance": straight into the table, so this instance's send hook never sees it.
   const sendElsewhere = async (body: unknown) => {
     await store.stats("orders");
-    await db.run(sql`INSERT INTO _skiff_queue (id, queue, body, visible_at, enqueued_at) VALUES (${crypto.randomUUID()}, 'orders', ${JSON.stringify(body)}, 0, 0)`);
+    await db.run(
+      sql`INSERT INTO _skiff_queue (id, queue, body, visible_at, enqueued_at) VALUES (${crypto.randomUUID()}, 'orders', ${JSON.stringify(body)}, 0, 0)`,
+    );
   };
-  return { handlers, db, store, request, order, status, sendElsewhere, advance: (ms: number) => (clock += ms) };
+  return {
+    handlers,
+    db,
+    store,
+    request,
+    order,
+    status,
+    sendElsewhere,
+    advance: (ms: number) => (clock += ms),
+  };
 }
 
 describe("the durable queue on Vercel", () => {
@@ -60,7 +76,9 @@ describe("the durable queue on Vercel", () => {
     const { request, sendElsewhere, store } = setup(Number.MAX_SAFE_INTEGER);
     await request("/");
     for (let i = 0; i < 25; i++) await sendElsewhere({ orderId: crypto.randomUUID(), sku: "TEA-3", qty: 1 });
-    const res = await request("/api/__skiff/queues/drain", { headers: { authorization: `Bearer ${SECRET}` } });
+    const res = await request("/api/__skiff/queues/drain", {
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
     expect(await res.json()).toEqual({ delivered: { orders: 25, "orders-dlq": 0 } });
     expect(await store.stats("orders")).toEqual({ ready: 0, delayed: 0, inFlight: 0 });
   });
@@ -68,7 +86,8 @@ describe("the durable queue on Vercel", () => {
   it("retries a failing message and dead-letters it after maxRetries, across drain-path calls (at least once, never lost)", async () => {
     const { order, status, request, store } = setup(Number.MAX_SAFE_INTEGER);
     const id = await order("FAIL"); // attempt 1 in the request's waitUntil
-    const drain = () => request("/api/__skiff/queues/drain?queue=orders", { headers: { authorization: `Bearer ${SECRET}` } });
+    const drain = () =>
+      request("/api/__skiff/queues/drain?queue=orders", { headers: { authorization: `Bearer ${SECRET}` } });
     await drain(); // attempt 2
     await drain(); // attempt 3 > maxRetries 2: dead-lettered...
     // ...and the dead-letter send was made here, so that request's waitUntil delivered it to the DLQ consumer.

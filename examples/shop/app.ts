@@ -32,7 +32,9 @@ app.get("/", (c) => c.json({ name: "skiff shop", platform: c.var.platform }));
 
 app.get("/api/users", validate("query", UserListQuery), async (c) => {
   const { limit } = c.req.valid("query");
-  const users = await c.var.db.all(sql`SELECT id, email, name, created_at FROM users ORDER BY id LIMIT ${limit}`);
+  const users = await c.var.db.all(
+    sql`SELECT id, email, name, created_at FROM users ORDER BY id LIMIT ${limit}`,
+  );
   return c.json({ users });
 });
 
@@ -47,7 +49,8 @@ app.post("/api/users", writer, validate("json", NewUser), async (c) => {
     return c.json(created, 201);
   } catch (error) {
     // Two requests for the same email can both pass the check above; the UNIQUE index decides.
-    if (String(error).includes("UNIQUE")) throw new ProblemError(409, { detail: `A user with email ${user.email} already exists` });
+    if (String(error).includes("UNIQUE"))
+      throw new ProblemError(409, { detail: `A user with email ${user.email} already exists` });
     throw error;
   }
 });
@@ -74,7 +77,8 @@ app.get("/api/orders/:id", async (c) => {
 
 app.get("/api/reports/latest", async (c) => {
   const report = await c.var.kv.get("report:latest", "json");
-  if (!report) throw new ProblemError(404, { detail: "No report yet: the daily report cron (0 9 * * *) has not run" });
+  if (!report)
+    throw new ProblemError(404, { detail: "No report yet: the daily report cron (0 9 * * *) has not run" });
   return c.json(report);
 });
 
@@ -104,7 +108,9 @@ app.queue("orders-dlq", async (message, ctx) => {
   const orderId = typeof body?.orderId === "string" ? body.orderId : undefined;
   ctx.log.error("order dead-lettered", { orderId, body: message.body });
   if (orderId) {
-    await ctx.db.run(sql`UPDATE orders SET status = 'failed', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ${orderId}`);
+    await ctx.db.run(
+      sql`UPDATE orders SET status = 'failed', updated_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now') WHERE id = ${orderId}`,
+    );
   }
 });
 

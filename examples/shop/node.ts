@@ -15,6 +15,10 @@ console.log(
     startupMs: Math.round(performance.now() - started),
     crons: server.nextRuns().map((r) => ({ cron: r.cron, next: r.next?.toISOString() })),
     queues: [...app.triggers.queues.keys()],
-    ...(devKey ? { apiKey: `writes need the header "x-api-key: ${DEV_API_KEY}" (set SHOP_API_KEY_SHA256 to use your own)` } : {}),
+    ...(devKey
+      ? {
+          apiKey: `writes need the header "x-api-key: ${DEV_API_KEY}" (set SHOP_API_KEY_SHA256 to use your own)`,
+        }
+      : {}),
   }),
 );

@@ -195,4 +195,3 @@ export const idempotency = <E extends Env = Env>(
 function logError(log: Logger | undefined, msg: string, error: unknown): void {
   (log ?? console).error(`[skiff] idempotency: ${msg}`, { error });
 }
-

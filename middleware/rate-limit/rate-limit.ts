@@ -185,4 +185,3 @@ export const rateLimit = <E extends Env = Env>(
 function isBinding(value: unknown): value is RateLimitBinding {
   return typeof (value as Partial<RateLimitBinding> | null | undefined)?.limit === "function";
 }
-

@@ -7,7 +7,8 @@ export type FieldError = FieldIssue;
 const segmentKey = (segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey =>
   typeof segment === "object" ? segment.key : segment;
 
-const keyText = (key: PropertyKey): string => (typeof key === "symbol" ? (key.description ?? "") : String(key));
+const keyText = (key: PropertyKey): string =>
+  typeof key === "symbol" ? (key.description ?? "") : String(key);
 
 const run = async (schema: StandardSchemaV1, value: unknown): Promise<StandardSchemaV1.Result<unknown>> =>
   schema["~standard"].validate(value);

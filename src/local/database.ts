@@ -22,9 +22,15 @@ export function nodeDatabase(config: DatabaseConfig): Database {
       const path = config.url.slice("file:".length).split("?")[0] ?? "";
       if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     }
-    const client = createClient({ url: config.url, authToken: config.authToken, timeout: 5_000, intMode: "number" });
+    const client = createClient({
+      url: config.url,
+      authToken: config.authToken,
+      timeout: 5_000,
+      intMode: "number",
+    });
     // WAL lets readers proceed while a writer commits; it is a property of the file, so setting it once is enough.
-    if (isFile && !config.url.includes(":memory:")) void client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
+    if (isFile && !config.url.includes(":memory:"))
+      void client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
     return client;
   });
 }

@@ -65,10 +65,11 @@ export class LocalQueueWorker {
 
   /** Delivers until every consumed queue has nothing visible (for tests and `skiff dev`). */
   async drain(): Promise<void> {
-    for (let busy = true; busy; ) {
+    for (let busy = true; busy;) {
       busy = false;
       for (const queue of this.registry.queues.keys()) {
-        if ((await drainOnce(this.registry, this.runtime, this.store, queue, this.waitUntil)) > 0) busy = true;
+        if ((await drainOnce(this.registry, this.runtime, this.store, queue, this.waitUntil)) > 0)
+          busy = true;
       }
     }
   }

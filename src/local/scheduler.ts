@@ -39,7 +39,12 @@ export class LocalScheduler {
 
   /** Fires `expression` now (what `/__scheduled?cron=` does). Rejects when the run fails. */
   fire(expression: string, scheduledTime = Date.now()): Promise<void> {
-    const run = dispatchCron(this.registry, this.runtime, { cron: expression, scheduledTime }, this.waitUntil);
+    const run = dispatchCron(
+      this.registry,
+      this.runtime,
+      { cron: expression, scheduledTime },
+      this.waitUntil,
+    );
     const tracked = run.catch(() => undefined).finally(() => this.#running.delete(tracked));
     this.#running.add(tracked);
     return run;

@@ -89,7 +89,7 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
       await tracker.settle();
     },
     async drainQueues() {
-      for (let busy = true; busy; ) {
+      for (let busy = true; busy;) {
         busy = false;
         for (const queue of app.triggers.queues.keys()) {
           if ((await drainOnce(app.triggers, runtime, queueStore, queue, tracker.waitUntil)) > 0) busy = true;

@@ -33,10 +33,14 @@ function value(expression: string, field: FieldSpec, token: string): number {
   if (field.name === "day-of-week") {
     // Cloudflare counts weekdays 1-7 from Sunday; standard cron (Vercel, croner) counts 0-6 from Sunday, so
     // "1-5" means Sun-Thu on one platform and Mon-Fri on the other. Names mean the same day everywhere.
-    fail(expression, `numeric day-of-week "${token}" means different days on different platforms (Cloudflare: 1 = Sunday; standard cron: 1 = Monday); use names such as MON-FRI`);
+    fail(
+      expression,
+      `numeric day-of-week "${token}" means different days on different platforms (Cloudflare: 1 = Sunday; standard cron: 1 = Monday); use names such as MON-FRI`,
+    );
   }
   const n = Number(token);
-  if (n < field.min || n > field.max) fail(expression, `${field.name} ${n} is outside ${field.min}-${field.max}`);
+  if (n < field.min || n > field.max)
+    fail(expression, `${field.name} ${n} is outside ${field.min}-${field.max}`);
   return n;
 }
 
@@ -55,14 +59,20 @@ function checkItem(expression: string, field: FieldSpec, item: string): void {
   const [base = "", step, extra] = item.split("/");
   if (extra !== undefined) fail(expression, `"${item}" has more than one "/"`);
   if (step !== undefined) {
-    if (!/^\d+$/.test(step) || Number(step) < 1) fail(expression, `step "${step}" in "${item}" must be a positive integer`);
-    if (base !== "*" && !base.includes("-")) fail(expression, `"${item}": a step needs "*" or a range before it (e.g. ${base}-${field.max}/${step})`);
+    if (!/^\d+$/.test(step) || Number(step) < 1)
+      fail(expression, `step "${step}" in "${item}" must be a positive integer`);
+    if (base !== "*" && !base.includes("-"))
+      fail(
+        expression,
+        `"${item}": a step needs "*" or a range before it (e.g. ${base}-${field.max}/${step})`,
+      );
   }
   if (base === "*") return;
   const [from = "", to, more] = base.split("-");
   if (more !== undefined) fail(expression, `"${base}" is not a valid range`);
   const a = value(expression, field, from);
-  if (to !== undefined && value(expression, field, to) < a) fail(expression, `range "${base}" runs backwards`);
+  if (to !== undefined && value(expression, field, to) < a)
+    fail(expression, `range "${base}" runs backwards`);
 }
 
 /**
@@ -82,7 +92,8 @@ function checkItem(expression: string, field: FieldSpec, item: string): void {
  * ```
  */
 export function validateCron(expression: string): void {
-  if (typeof expression !== "string") throw new SkiffError(`a cron expression must be a string (got ${typeof expression})`);
+  if (typeof expression !== "string")
+    throw new SkiffError(`a cron expression must be a string (got ${typeof expression})`);
   const parts = expression.trim().split(/\s+/);
   if (parts.length !== 5) {
     throw new SkiffError(

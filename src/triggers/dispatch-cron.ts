@@ -27,7 +27,9 @@ export async function dispatchCron(
   });
   if (!handlers?.length) {
     const known = [...registry.crons.keys()].map((k) => `"${k}"`).join(", ") || "none";
-    const error = new SkiffError(`cron "${event.cron}" fired but no handler is registered for it (registered: ${known})`);
+    const error = new SkiffError(
+      `cron "${event.cron}" fired but no handler is registered for it (registered: ${known})`,
+    );
     log.error(error.message, { outcome: "unhandled" });
     throw error;
   }
@@ -38,13 +40,23 @@ export async function dispatchCron(
       const started = Date.now();
       try {
         await handler(event, ctx);
-        log.info("cron run", { scheduledTime: event.scheduledTime, outcome: "ok", durationMs: Date.now() - started });
+        log.info("cron run", {
+          scheduledTime: event.scheduledTime,
+          outcome: "ok",
+          durationMs: Date.now() - started,
+        });
       } catch (error) {
         failures.push(error);
-        log.error("cron run", { scheduledTime: event.scheduledTime, outcome: "failed", durationMs: Date.now() - started, error });
+        log.error("cron run", {
+          scheduledTime: event.scheduledTime,
+          outcome: "failed",
+          durationMs: Date.now() - started,
+          error,
+        });
       }
     }),
   );
   if (failures.length === 1) throw failures[0];
-  if (failures.length > 1) throw new AggregateError(failures, `[skiff] ${failures.length} handlers of cron "${event.cron}" failed`);
+  if (failures.length > 1)
+    throw new AggregateError(failures, `[skiff] ${failures.length} handlers of cron "${event.cron}" failed`);
 }

@@ -31,7 +31,8 @@ export interface DispatchQueueOptions {
   ordered?: boolean;
 }
 
-type Decision = { kind: "ack" } | { kind: "retry"; delaySeconds: number } | { kind: "dead-letter"; reason: string };
+type Decision =
+  { kind: "ack" } | { kind: "retry"; delaySeconds: number } | { kind: "dead-letter"; reason: string };
 
 class Delivery {
   decision: Decision | undefined;
@@ -54,7 +55,10 @@ class Delivery {
       timestamp,
       ack: () => this.decide({ kind: "ack" }),
       retry: (options) =>
-        this.decide({ kind: "retry", delaySeconds: checkDelay(options?.delaySeconds, `queue "${queue}" retry()`) ?? 0 }),
+        this.decide({
+          kind: "retry",
+          delaySeconds: checkDelay(options?.delaySeconds, `queue "${queue}" retry()`) ?? 0,
+        }),
     };
     return this.message;
   }
@@ -85,7 +89,9 @@ export async function dispatchQueue(
   const schema = registry.schemas.get(queue);
   if (!consumer || !schema) {
     const known = [...registry.queues.keys()].map((k) => `"${k}"`).join(", ") || "none";
-    throw new SkiffError(`a batch arrived for queue "${queue}", which has no consumer in this app (consumers: ${known})`);
+    throw new SkiffError(
+      `a batch arrived for queue "${queue}", which has no consumer in this app (consumers: ${known})`,
+    );
   }
   const log = runtime.log.child({ trigger: "queue", queue });
   const ctx = runtime.triggerContext(waitUntil, log);
@@ -94,7 +100,10 @@ export async function dispatchQueue(
 
   const validate = async (d: Delivery): Promise<boolean> => {
     try {
-      d.open(await parseWithSchema(schema, d.incoming.body, `message ${d.incoming.id} of queue "${queue}"`), queue);
+      d.open(
+        await parseWithSchema(schema, d.incoming.body, `message ${d.incoming.id} of queue "${queue}"`),
+        queue,
+      );
       return true;
     } catch (error) {
       if (!(error instanceof ValidationError)) throw error;
@@ -149,11 +158,15 @@ export async function dispatchQueue(
 
   for (const d of deliveries) {
     if (d.decision?.kind === "retry" && !d.skipped && d.incoming.attempts > consumer.options.maxRetries) {
-      d.decision = { kind: "dead-letter", reason: `failed ${d.incoming.attempts} times (maxRetries ${consumer.options.maxRetries})` };
+      d.decision = {
+        kind: "dead-letter",
+        reason: `failed ${d.incoming.attempts} times (maxRetries ${consumer.options.maxRetries})`,
+      };
     }
   }
   const results = await deadLetter(consumer, runtime, deliveries, log);
-  for (const [i, d] of deliveries.entries()) logOutcome(log, d, results[i] as MessageResult, Date.now() - started);
+  for (const [i, d] of deliveries.entries())
+    logOutcome(log, d, results[i] as MessageResult, Date.now() - started);
   return results;
 }
 
@@ -162,7 +175,12 @@ function withMessageLog<T extends { log: Logger }>(ctx: T, log: Logger, d: Deliv
   return { ...ctx, log: log.child({ messageId: d.incoming.id, attempts: d.incoming.attempts }) };
 }
 
-async function deadLetter(consumer: QueueRegistration, runtime: SkiffRuntime, deliveries: Delivery[], log: Logger): Promise<MessageResult[]> {
+async function deadLetter(
+  consumer: QueueRegistration,
+  runtime: SkiffRuntime,
+  deliveries: Delivery[],
+  log: Logger,
+): Promise<MessageResult[]> {
   const doomed = deliveries.filter((d) => d.decision?.kind === "dead-letter");
   let sent = false;
   if (doomed.length > 0 && consumer.options.deadLetter) {
@@ -174,7 +192,10 @@ async function deadLetter(consumer: QueueRegistration, runtime: SkiffRuntime, de
       sent = true;
     } catch (error) {
       // Never lose a message: if the dead-letter queue cannot take it, leave it on this queue.
-      log.error("dead-letter send failed; the messages will be retried", { deadLetter: consumer.options.deadLetter, error });
+      log.error("dead-letter send failed; the messages will be retried", {
+        deadLetter: consumer.options.deadLetter,
+        error,
+      });
     }
   }
   return deliveries.map((d): MessageResult => {
@@ -183,7 +204,9 @@ async function deadLetter(consumer: QueueRegistration, runtime: SkiffRuntime, de
     if (decision.kind === "ack") return { id, outcome: "acked" };
     if (decision.kind === "retry") return { id, outcome: "retried", delaySeconds: decision.delaySeconds };
     if (!consumer.options.deadLetter) return { id, outcome: "dropped" };
-    return sent ? { id, outcome: "dead-lettered" } : { id, outcome: "retried", delaySeconds: consumer.options.retryDelaySeconds };
+    return sent
+      ? { id, outcome: "dead-lettered" }
+      : { id, outcome: "retried", delaySeconds: consumer.options.retryDelaySeconds };
   });
 }
 
@@ -198,5 +221,11 @@ function logOutcome(log: Logger, d: Delivery, result: MessageResult, durationMs:
   };
   if (result.outcome === "acked") log.info("queue message", fields);
   else if (result.outcome === "retried") log.warn("queue message", fields);
-  else log.error(result.outcome === "dropped" ? "queue message dropped: no deadLetter queue is configured" : "queue message", fields);
+  else
+    log.error(
+      result.outcome === "dropped"
+        ? "queue message dropped: no deadLetter queue is configured"
+        : "queue message",
+      fields,
+    );
 }

@@ -23,7 +23,13 @@ export function resolveQueueOptions(name: string, options: QueueOptions = {}): R
     retryDelaySeconds: intIn(options.retryDelaySeconds, 0, 0, 43_200, at("retryDelaySeconds")),
     maxBatchSize: intIn(options.maxBatchSize, 10, 1, 100, at("maxBatchSize")),
     maxBatchTimeoutSeconds: intIn(options.maxBatchTimeoutSeconds, 5, 0, 60, at("maxBatchTimeoutSeconds")),
-    visibilityTimeoutSeconds: intIn(options.visibilityTimeoutSeconds, 30, 1, 43_200, at("visibilityTimeoutSeconds")),
+    visibilityTimeoutSeconds: intIn(
+      options.visibilityTimeoutSeconds,
+      30,
+      1,
+      43_200,
+      at("visibilityTimeoutSeconds"),
+    ),
   };
 }
 
@@ -63,7 +69,9 @@ export class TriggerRegistry {
       );
     }
     if (this.queues.has(registration.name)) {
-      throw new SkiffError(`queue "${registration.name}" already has a consumer; a queue has exactly one consumer`);
+      throw new SkiffError(
+        `queue "${registration.name}" already has a consumer; a queue has exactly one consumer`,
+      );
     }
     this.queues.set(registration.name, registration);
   }
@@ -71,12 +79,17 @@ export class TriggerRegistry {
   /** @internal */
   addSchema(name: string, schema: AnySchema): void {
     if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) {
-      throw new SkiffError(`queue name "${name}" must be 1–63 letters, digits, "-" or "_" (the names every platform accepts)`);
+      throw new SkiffError(
+        `queue name "${name}" must be 1–63 letters, digits, "-" or "_" (the names every platform accepts)`,
+      );
     }
     const existing = this.schemas.get(name);
-    if (existing && existing !== schema) throw new SkiffError(`queue "${name}" is declared twice with different schemas`);
+    if (existing && existing !== schema)
+      throw new SkiffError(`queue "${name}" is declared twice with different schemas`);
     if (typeof schema?.["~standard"]?.validate !== "function") {
-      throw new SkiffError(`queue "${name}": its schema must be a Standard Schema (zod, valibot, arktype, ...)`);
+      throw new SkiffError(
+        `queue "${name}": its schema must be a Standard Schema (zod, valibot, arktype, ...)`,
+      );
     }
     this.schemas.set(name, schema);
   }

@@ -86,7 +86,9 @@ export interface QueueOptions {
 }
 
 /** {@link QueueOptions} with defaults applied. */
-export type ResolvedQueueOptions = Required<Omit<QueueOptions, "deadLetter">> & { deadLetter: string | undefined };
+export type ResolvedQueueOptions = Required<Omit<QueueOptions, "deadLetter">> & {
+  deadLetter: string | undefined;
+};
 
 /** A registered cron handler. */
 export interface CronRegistration {

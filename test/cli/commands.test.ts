@@ -64,7 +64,9 @@ describe("the skiff executable", () => {
     expect(manifest.routes).toHaveLength(7);
     expect(manifest.crons[0]?.expression).toBe("0 9 * * *");
     expect(Date.parse(manifest.crons[0]?.next ?? "")).toBeGreaterThan(Date.now());
-    expect(plain.stdout).toMatch(/^Routes\n {2}GET {3}\/ {20}skiffBindings, requestId, logger → \(anonymous\)$/m);
+    expect(plain.stdout).toMatch(
+      /^Routes\n {2}GET {3}\/ {20}skiffBindings, requestId, logger → \(anonymous\)$/m,
+    );
     expect(plain.stdout).toMatch(/^ {2}orders-dlq .*dead-letter queue of orders$/m);
     expect(plain.stdout).not.toMatch(ANSI);
     expect(forced.stdout).toMatch(ANSI);

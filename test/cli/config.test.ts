@@ -76,7 +76,15 @@ describe("the app manifest the CLI works from", () => {
     ]);
     expect(manifest.routes[0]?.middleware).toEqual(["skiffBindings", "requestId", "logger"]); // "/" is outside /api/*
     expect(manifest.routes[3]?.middleware).toEqual([
-      "skiffBindings", "requestId", "logger", "bodyLimit", "rateLimit", "countRequests", "apiKeyAuth", "idempotency", "validate",
+      "skiffBindings",
+      "requestId",
+      "logger",
+      "bodyLimit",
+      "rateLimit",
+      "countRequests",
+      "apiKeyAuth",
+      "idempotency",
+      "validate",
     ]);
     expect(manifest.crons).toEqual([
       { expression: "0 9 * * *", handlers: 1, next: "2026-01-02T09:00:00.000Z" },

@@ -11,7 +11,9 @@ function json(method: string, path: string, body: unknown, headers: Record<strin
   });
 }
 
-async function problem(res: Response): Promise<{ status: number; title: string; errors?: Array<{ path: string }> }> {
+async function problem(
+  res: Response,
+): Promise<{ status: number; title: string; errors?: Array<{ path: string }> }> {
   expect(res.headers.get("content-type")).toContain("application/problem+json");
   return (await res.json()) as { status: number; title: string; errors?: Array<{ path: string }> };
 }
@@ -85,7 +87,9 @@ export function contractSuite(name: string, makeDriver: () => Promise<ContractDr
       expect(res.status).toBe(202);
       const { orderId } = (await res.json()) as { orderId: string };
       expect(res.headers.get("location")).toBe(`/api/orders/${orderId}`);
-      expect((await (await get(`/api/orders/${orderId}`)).json()) as object).toMatchObject({ status: "accepted" });
+      expect((await (await get(`/api/orders/${orderId}`)).json()) as object).toMatchObject({
+        status: "accepted",
+      });
 
       const sent = (await driver.sent("orders")) as Array<{ orderId: string }>;
       const message = sent.find((m) => m.orderId === orderId);
@@ -93,7 +97,10 @@ export function contractSuite(name: string, makeDriver: () => Promise<ContractDr
 
       const settled = await driver.deliver("orders", [{ id: "m-ok", body: message, attempts: 1 }]);
       expect(settled).toEqual({ "m-ok": "ack" });
-      const order = (await (await get(`/api/orders/${orderId}`)).json()) as { status: string; attempts: number };
+      const order = (await (await get(`/api/orders/${orderId}`)).json()) as {
+        status: string;
+        attempts: number;
+      };
       expect(order).toMatchObject({ status: "fulfilled", attempts: 1 });
     });
 
@@ -131,26 +138,38 @@ export function contractSuite(name: string, makeDriver: () => Promise<ContractDr
     });
 
     it("refuses writes without the API key (401 with a challenge) and tags every answer with a request id", async () => {
-      const res = await driver.fetch(json("POST", "/api/users", { email: "x@example.com", name: "X" }, { "x-api-key": "" }));
+      const res = await driver.fetch(
+        json("POST", "/api/users", { email: "x@example.com", name: "X" }, { "x-api-key": "" }),
+      );
       expect(res.status).toBe(401);
       expect(res.headers.get("www-authenticate")).toContain("ApiKey");
       expect(res.headers.get("x-request-id")).toMatch(/^[A-Za-z0-9._:-]{1,128}$/);
-      const wrong = await driver.fetch(json("POST", "/api/users", { email: "x@example.com", name: "X" }, { "x-api-key": "nope" }));
+      const wrong = await driver.fetch(
+        json("POST", "/api/users", { email: "x@example.com", name: "X" }, { "x-api-key": "nope" }),
+      );
       expect(wrong.status).toBe(401);
-      const traced = await driver.fetch(new Request(`${BASE}/api/users?limit=1`, { headers: { "x-request-id": "trace-abc.1" } }));
+      const traced = await driver.fetch(
+        new Request(`${BASE}/api/users?limit=1`, { headers: { "x-request-id": "trace-abc.1" } }),
+      );
       expect(traced.headers.get("x-request-id")).toBe("trace-abc.1");
       expect(traced.headers.get("ratelimit-limit")).toBe("120");
     });
 
     it("places an order once when the client retries with the same Idempotency-Key", async () => {
       const key = unique("idem");
-      const first = await driver.fetch(json("POST", "/api/orders", { sku: "TEA-9", qty: 1 }, { "idempotency-key": key }));
+      const first = await driver.fetch(
+        json("POST", "/api/orders", { sku: "TEA-9", qty: 1 }, { "idempotency-key": key }),
+      );
       expect(first.status).toBe(202);
-      const again = await driver.fetch(json("POST", "/api/orders", { sku: "TEA-9", qty: 1 }, { "idempotency-key": key }));
+      const again = await driver.fetch(
+        json("POST", "/api/orders", { sku: "TEA-9", qty: 1 }, { "idempotency-key": key }),
+      );
       expect(again.status).toBe(202);
       expect(again.headers.get("idempotent-replayed")).toBe("true");
       expect(await again.json()).toEqual(await first.json());
-      const different = await driver.fetch(json("POST", "/api/orders", { sku: "TEA-9", qty: 2 }, { "idempotency-key": key }));
+      const different = await driver.fetch(
+        json("POST", "/api/orders", { sku: "TEA-9", qty: 2 }, { "idempotency-key": key }),
+      );
       expect(different.status).toBe(422);
     });
 

@@ -4,7 +4,12 @@ import { createClient as createWebClient } from "@libsql/client/web";
 import { cronSlug, Database, LibsqlQueueStore, sql } from "skiff";
 import { toVercel, type VercelHandlers } from "skiff/vercel";
 import { app } from "../../examples/shop/app.js";
-import { CONTRACT_API_KEY_SHA256, type ContractDriver, type DeliveredMessage, type Settlement } from "../contract/driver.js";
+import {
+  CONTRACT_API_KEY_SHA256,
+  type ContractDriver,
+  type DeliveredMessage,
+  type Settlement,
+} from "../contract/driver.js";
 import { tempDbUrl } from "../contract/node-driver.js";
 import { serveHrana } from "skiff/local";
 import { bundleForEdge, edgeFetch, startEdgeSandbox } from "./edge.js";
@@ -91,10 +96,16 @@ export async function nodeVercelDriver(): Promise<ContractDriver & { handlers: V
     await handlers.settle();
     return response;
   };
-  const driver = vercelDriver("vercel-node", fetch, (ms) => (clock = ms), db, async () => {
-    await handlers.settle();
-    db.close();
-  });
+  const driver = vercelDriver(
+    "vercel-node",
+    fetch,
+    (ms) => (clock = ms),
+    db,
+    async () => {
+      await handlers.settle();
+      db.close();
+    },
+  );
   return { ...driver, handlers };
 }
 
@@ -106,7 +117,11 @@ export async function edgeVercelDriver(): Promise<ContractDriver> {
   const hrana = await serveHrana({ url: tempDbUrl("skiff-vercel-edge"), port: 0 });
   const bundle = await bundleForEdge(join("test", "vercel", "edge-entry.ts"), { globalName: "__entry" });
   const env = { TURSO_DATABASE_URL: hrana.url, CRON_SECRET, SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 };
-  const runtime = startEdgeSandbox(bundle.code, "__entry.handlers", `globalThis.__skiffTestEnv = ${JSON.stringify(env)};`);
+  const runtime = startEdgeSandbox(
+    bundle.code,
+    "__entry.handlers",
+    `globalThis.__skiffTestEnv = ${JSON.stringify(env)};`,
+  );
   const db = new Database(() => createWebClient({ url: hrana.url, intMode: "number" }));
   return vercelDriver(
     "vercel-edge",

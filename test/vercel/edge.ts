@@ -81,6 +81,7 @@ export async function edgeFetch(runtime: EdgeRuntime, request: Request): Promise
   const body = method === "GET" || method === "HEAD" ? undefined : await request.text();
   const response = await runtime.dispatchFetch(request.url, { method, headers: [...request.headers], body });
   await response.waitUntil();
-  const text = method === "HEAD" || response.status === 204 || response.status === 304 ? null : await response.text();
+  const text =
+    method === "HEAD" || response.status === 204 || response.status === 304 ? null : await response.text();
   return new Response(text, { status: response.status, headers: [...response.headers] });
 }

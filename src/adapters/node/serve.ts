@@ -91,7 +91,8 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
   options: ServeOptions = {},
 ): Promise<SkiffServer> {
   const env = options.env ?? process.env;
-  const config = options.database ?? resolveDatabaseConfig(env, { allowFile: true, fallbackUrl: "file:.skiff/dev.db" });
+  const config =
+    options.database ?? resolveDatabaseConfig(env, { allowFile: true, fallbackUrl: "file:.skiff/dev.db" });
   const db = nodeDatabase(config);
   const queueStore = new LibsqlQueueStore(db);
   const runtime = createRuntime(app, {
@@ -105,7 +106,13 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
   await db.client.execute("SELECT 1");
   const tracker = new WaitUntilTracker(runtime.log);
   const scheduler = new LocalScheduler(app.triggers, runtime, tracker.waitUntil);
-  const worker = new LocalQueueWorker(app.triggers, runtime, queueStore, tracker.waitUntil, options.pollIntervalMs);
+  const worker = new LocalQueueWorker(
+    app.triggers,
+    runtime,
+    queueStore,
+    tracker.waitUntil,
+    options.pollIntervalMs,
+  );
   const testScheduled = options.testScheduled ?? env.NODE_ENV !== "production";
   const envPrototype = Object.freeze({ ...env });
 
@@ -121,8 +128,13 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
 
   const port = options.port ?? (env.PORT ? Number(env.PORT) : 8787);
   const hostname = options.hostname ?? "127.0.0.1";
-  const { server, address } = await new Promise<{ server: ReturnType<typeof serveHttp>; address: AddressInfo }>((resolve, reject) => {
-    const s = serveHttp({ fetch: fetch as never, port, hostname }, (info) => resolve({ server: s, address: info }));
+  const { server, address } = await new Promise<{
+    server: ReturnType<typeof serveHttp>;
+    address: AddressInfo;
+  }>((resolve, reject) => {
+    const s = serveHttp({ fetch: fetch as never, port, hostname }, (info) =>
+      resolve({ server: s, address: info }),
+    );
     s.once("error", reject);
   });
   if (options.scheduler !== false) scheduler.start();

@@ -50,16 +50,25 @@ export function isProduction(env: VercelEnv): boolean {
  * if (refused) return refused;
  * ```
  */
-export async function authorizeCron(request: Request, env: VercelEnv, log: Logger): Promise<Response | undefined> {
+export async function authorizeCron(
+  request: Request,
+  env: VercelEnv,
+  log: Logger,
+): Promise<Response | undefined> {
   const secret = env.CRON_SECRET;
   if (!secret) {
     if (!isProduction(env)) return undefined;
     log.error("cron request refused: CRON_SECRET is not set in production");
     return problemResponse(500, {
-      detail: "[skiff] CRON_SECRET is not set: skiff refuses to run cron and queue paths in production without it. Set CRON_SECRET (16+ random characters) in the project's environment variables and redeploy.",
+      detail:
+        "[skiff] CRON_SECRET is not set: skiff refuses to run cron and queue paths in production without it. Set CRON_SECRET (16+ random characters) in the project's environment variables and redeploy.",
     });
   }
   const given = request.headers.get("authorization") ?? "";
   if (await timingSafeEqualText(given, `Bearer ${secret}`)) return undefined;
-  return problemResponse(401, { detail: "Missing or wrong Authorization: Bearer <CRON_SECRET>" }, { "www-authenticate": "Bearer" });
+  return problemResponse(
+    401,
+    { detail: "Missing or wrong Authorization: Bearer <CRON_SECRET>" },
+    { "www-authenticate": "Bearer" },
+  );
 }

@@ -42,7 +42,8 @@ export function skiffEndpoint(pathname: string, basePath: string): Endpoint | un
   const rest = pathname.slice(prefix.length);
   if (rest === "queues/drain") return drainEndpoint;
   // Everything after cron/ is the slug, even if a proxy decoded its %2F back into "/".
-  if (rest.startsWith("cron/") && rest.length > "cron/".length) return (request, _url, ctx) => cronEndpoint(request, rest.slice(5), ctx);
+  if (rest.startsWith("cron/") && rest.length > "cron/".length)
+    return (request, _url, ctx) => cronEndpoint(request, rest.slice(5), ctx);
   return undefined;
 }
 
@@ -53,7 +54,8 @@ function allowOnly(request: Request, allow: string): Response | undefined {
 
 // Vercel invokes cron paths with GET (https://vercel.com/docs/cron-jobs#how-cron-jobs-work).
 async function cronEndpoint(request: Request, slug: string, ctx: EndpointContext): Promise<Response> {
-  const refused = allowOnly(request, "GET") ?? (await authorizeCron(request, ctx.state.env, ctx.state.runtime.log));
+  const refused =
+    allowOnly(request, "GET") ?? (await authorizeCron(request, ctx.state.env, ctx.state.runtime.log));
   if (refused) return refused;
   let expression: string;
   try {
@@ -68,7 +70,12 @@ async function cronEndpoint(request: Request, slug: string, ctx: EndpointContext
   // x-vercel-id identifies the invocation in Vercel's logs (https://vercel.com/docs/headers/response-headers#x-vercel-id).
   const executionId = request.headers.get("x-vercel-id") ?? undefined;
   try {
-    await dispatchCron(ctx.registry, ctx.state.runtime, { cron, scheduledTime, ...(executionId ? { executionId } : {}) }, ctx.waitUntil);
+    await dispatchCron(
+      ctx.registry,
+      ctx.state.runtime,
+      { cron, scheduledTime, ...(executionId ? { executionId } : {}) },
+      ctx.waitUntil,
+    );
   } catch {
     // dispatchCron has logged the failure in full; the response says only what the caller can act on.
     return registered
@@ -86,7 +93,8 @@ function positiveInt(value: string | null, fallback: number): number | undefined
 
 // GET for a vercel.json cron entry; POST for a caller that prefers it (a deploy hook, a script).
 async function drainEndpoint(request: Request, url: URL, ctx: EndpointContext): Promise<Response> {
-  const refused = allowOnly(request, "GET, POST") ?? (await authorizeCron(request, ctx.state.env, ctx.state.runtime.log));
+  const refused =
+    allowOnly(request, "GET, POST") ?? (await authorizeCron(request, ctx.state.env, ctx.state.runtime.log));
   if (refused) return refused;
   const only = url.searchParams.get("queue");
   if (only !== null && !ctx.registry.queues.has(only)) {
@@ -96,7 +104,14 @@ async function drainEndpoint(request: Request, url: URL, ctx: EndpointContext): 
   if (maxBatches === undefined) return problemResponse(400, { detail: "batches must be a positive integer" });
   const queues = only === null ? [...ctx.registry.queues.keys()] : [only];
   try {
-    const delivered = await drainQueues(ctx.registry, ctx.state.runtime, ctx.state.store, queues, { maxBatches, budgetMs: ctx.drainBudgetMs }, ctx.waitUntil);
+    const delivered = await drainQueues(
+      ctx.registry,
+      ctx.state.runtime,
+      ctx.state.store,
+      queues,
+      { maxBatches, budgetMs: ctx.drainBudgetMs },
+      ctx.waitUntil,
+    );
     return Response.json({ delivered });
   } catch (error) {
     ctx.state.runtime.log.error("queue drain failed", { error });

@@ -38,7 +38,8 @@ export function scheduledTimeOf(expression: string, now: number): number {
   const [minutes = "*", hours = "*"] = expression.trim().split(/\s+/);
   for (let t = minute; minute - t <= LATE_WINDOW; t -= MINUTE) {
     const date = new Date(t);
-    if (fieldMatches(minutes, date.getUTCMinutes(), 59) && fieldMatches(hours, date.getUTCHours(), 23)) return t;
+    if (fieldMatches(minutes, date.getUTCMinutes(), 59) && fieldMatches(hours, date.getUTCHours(), 23))
+      return t;
   }
   return minute;
 }

@@ -15,7 +15,9 @@ interface VercelRequestContext {
 }
 
 function vercelContext(): VercelRequestContext | undefined {
-  const holder = (globalThis as { [REQUEST_CONTEXT]?: { get?: () => VercelRequestContext | undefined } })[REQUEST_CONTEXT];
+  const holder = (globalThis as { [REQUEST_CONTEXT]?: { get?: () => VercelRequestContext | undefined } })[
+    REQUEST_CONTEXT
+  ];
   return holder?.get?.();
 }
 
@@ -48,7 +50,9 @@ export interface VercelWaitUntil {
 export function createVercelWaitUntil(log: Logger): VercelWaitUntil {
   const tracker = new WaitUntilTracker(log);
   const waitUntil = (promise: Promise<unknown>): void => {
-    const safe = Promise.resolve(promise).catch((error: unknown) => log.error("waitUntil task failed", { error }));
+    const safe = Promise.resolve(promise).catch((error: unknown) =>
+      log.error("waitUntil task failed", { error }),
+    );
     tracker.waitUntil(safe);
     try {
       vercelContext()?.waitUntil?.(safe);

@@ -3,7 +3,13 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { SkiffError } from "../../errors.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
-import { diffVercelCrons, withVercelCrons, type VercelCronDiff, type VercelCronOptions, type VercelJson } from "./config.js";
+import {
+  diffVercelCrons,
+  withVercelCrons,
+  type VercelCronDiff,
+  type VercelCronOptions,
+  type VercelJson,
+} from "./config.js";
 
 async function readVercelJson(file: string | URL): Promise<VercelJson | undefined> {
   let text: string;
@@ -23,7 +29,8 @@ async function readVercelJson(file: string | URL): Promise<VercelJson | undefine
     throw new SkiffError(`${String(file)} must contain a JSON object`);
   }
   const config = parsed as VercelJson;
-  if (config.crons !== undefined && !Array.isArray(config.crons)) throw new SkiffError(`${String(file)}: "crons" must be an array`);
+  if (config.crons !== undefined && !Array.isArray(config.crons))
+    throw new SkiffError(`${String(file)}: "crons" must be an array`);
   return config;
 }
 
@@ -44,7 +51,11 @@ export async function writeVercelJson(
   file: string | URL,
   options: VercelCronOptions = {},
 ): Promise<VercelJson> {
-  const config = withVercelCrons((await readVercelJson(file)) ?? { $schema: "https://openapi.vercel.sh/vercel.json" }, app, options);
+  const config = withVercelCrons(
+    (await readVercelJson(file)) ?? { $schema: "https://openapi.vercel.sh/vercel.json" },
+    app,
+    options,
+  );
   await writeFile(file, `${JSON.stringify(config, null, 2)}\n`);
   return config;
 }

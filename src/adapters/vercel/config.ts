@@ -112,10 +112,14 @@ export function vercelSchedule(expression: string): string {
   const [minute = "", hour = "", dom = "", month = "", dow = ""] = fields;
   const schedule = [minute, hour, dom, translate(month, MONTHS, 1), translate(dow, WEEKDAYS, 0)];
   if (fields.length !== 5 || schedule.some((f) => /[A-Za-z#]/.test(f))) {
-    throw new SkiffError(`cron "${expression}": Vercel supports only * , - / and numbers (no L, W or #); choose another expression for this cron`);
+    throw new SkiffError(
+      `cron "${expression}": Vercel supports only * , - / and numbers (no L, W or #); choose another expression for this cron`,
+    );
   }
   if (dom !== "*" && dow !== "*") {
-    throw new SkiffError(`cron "${expression}": Vercel does not accept a day-of-month and a day-of-week together; one of them must be *`);
+    throw new SkiffError(
+      `cron "${expression}": Vercel does not accept a day-of-month and a day-of-week together; one of them must be *`,
+    );
   }
   return schedule.join(" ");
 }
@@ -131,7 +135,10 @@ export function vercelSchedule(expression: string): string {
  * // [{ path: "/api/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" }, { path: "/api/__skiff/queues/drain", schedule: "0 0 * * *" }]
  * ```
  */
-export function vercelCrons(app: { readonly triggers: TriggerRegistry }, options: VercelCronOptions = {}): VercelCron[] {
+export function vercelCrons(
+  app: { readonly triggers: TriggerRegistry },
+  options: VercelCronOptions = {},
+): VercelCron[] {
   const crons: VercelCron[] = [];
   for (const [expression] of app.triggers.crons) {
     crons.push({ path: vercelCronPath(expression, options.basePath), schedule: vercelSchedule(expression) });
@@ -170,7 +177,11 @@ function skiffOwned(cron: VercelCron, basePath: string | undefined): boolean {
  * const next = withVercelCrons(JSON.parse(text), app, { basePath: "/api" });
  * ```
  */
-export function withVercelCrons(config: VercelJson, app: { readonly triggers: TriggerRegistry }, options: VercelCronOptions = {}): VercelJson {
+export function withVercelCrons(
+  config: VercelJson,
+  app: { readonly triggers: TriggerRegistry },
+  options: VercelCronOptions = {},
+): VercelJson {
   const own = (config.crons ?? []).filter((c) => !skiffOwned(c, options.basePath));
   return { ...config, crons: [...own, ...vercelCrons(app, options)] };
 }
@@ -199,7 +210,11 @@ export interface VercelCronDiff {
  * diffVercelCrons({ crons: [] }, app, { basePath: "/api" }).missing; // every cron of the app
  * ```
  */
-export function diffVercelCrons(config: VercelJson, app: { readonly triggers: TriggerRegistry }, options: VercelCronOptions = {}): VercelCronDiff {
+export function diffVercelCrons(
+  config: VercelJson,
+  app: { readonly triggers: TriggerRegistry },
+  options: VercelCronOptions = {},
+): VercelCronDiff {
   const key = (c: VercelCron) => `${c.path} ${c.schedule}`;
   const wanted = vercelCrons(app, options);
   const present = (config.crons ?? []).filter((c) => skiffOwned(c, options.basePath));

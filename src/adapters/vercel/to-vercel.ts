@@ -5,7 +5,13 @@ import { SkiffError } from "../../errors.js";
 import { runtimeContext } from "../../runtime.js";
 import type { BindingsOf, QueueSchemas } from "../../types.js";
 import { RequestDrainer } from "./_drain.js";
-import { createVercelState, resolveVercelEnv, type LibsqlClientFactory, type VercelEnv, type VercelState } from "./_platform.js";
+import {
+  createVercelState,
+  resolveVercelEnv,
+  type LibsqlClientFactory,
+  type VercelEnv,
+  type VercelState,
+} from "./_platform.js";
 import { skiffEndpoint } from "./_routes.js";
 import { createVercelWaitUntil, type VercelWaitUntil } from "./_wait-until.js";
 import { normalizeBasePath } from "./config.js";
@@ -104,22 +110,30 @@ interface Instance {
  * export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = toVercel(app, { basePath: "/api" });
  * ```
  */
-export function toVercel<E extends Env, Q extends QueueSchemas, S extends Schema = BlankSchema, B extends string = "/">(
-  app: Skiff<E, Q, S, B>,
-  options: VercelOptions = {},
-): VercelHandlers {
+export function toVercel<
+  E extends Env,
+  Q extends QueueSchemas,
+  S extends Schema = BlankSchema,
+  B extends string = "/",
+>(app: Skiff<E, Q, S, B>, options: VercelOptions = {}): VercelHandlers {
   const basePath = normalizeBasePath(options.basePath);
   const now = options.now ?? Date.now;
   const drainBudgetMs = options.drainBudgetMs ?? 10_000;
-  const intervalMs = options.drainOnRequest === false ? undefined : (options.drainOnRequest?.intervalMs ?? 60_000);
-  if (!(drainBudgetMs > 0)) throw new SkiffError(`toVercel: drainBudgetMs must be a positive number of ms (got ${drainBudgetMs})`);
-  if (intervalMs !== undefined && !(intervalMs >= 0)) throw new SkiffError(`toVercel: drainOnRequest.intervalMs must be >= 0 (got ${intervalMs})`);
+  const intervalMs =
+    options.drainOnRequest === false ? undefined : (options.drainOnRequest?.intervalMs ?? 60_000);
+  if (!(drainBudgetMs > 0))
+    throw new SkiffError(`toVercel: drainBudgetMs must be a positive number of ms (got ${drainBudgetMs})`);
+  if (intervalMs !== undefined && !(intervalMs >= 0))
+    throw new SkiffError(`toVercel: drainOnRequest.intervalMs must be >= 0 (got ${intervalMs})`);
 
   // One per isolate (edge) or instance (node), held by this closure and never in module state.
   let instance: Instance | undefined;
   const init = (): Instance => {
     const state = createVercelState(app, resolveVercelEnv(options.env), options.createClient);
-    const drainer = intervalMs === undefined ? undefined : new RequestDrainer(app.triggers, state.runtime, state.store, intervalMs, now);
+    const drainer =
+      intervalMs === undefined
+        ? undefined
+        : new RequestDrainer(app.triggers, state.runtime, state.store, intervalMs, now);
     return { state, background: createVercelWaitUntil(state.runtime.log), drainer };
   };
 

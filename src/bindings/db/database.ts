@@ -144,7 +144,10 @@ export class Database extends Queries {
   }
 
   /** Runs the statements in one round trip, atomically (`mode`: `"write"` default, `"read"`, `"deferred"`). */
-  async batch<T extends Row = Row>(queries: readonly SqlQuery[], mode: TransactionMode = "write"): Promise<BatchResult<T>[]> {
+  async batch<T extends Row = Row>(
+    queries: readonly SqlQuery[],
+    mode: TransactionMode = "write",
+  ): Promise<BatchResult<T>[]> {
     queries.forEach((q) => assertQuery(q, "batch"));
     if (queries.length === 0) return [];
     await this.ready();
@@ -167,7 +170,10 @@ export class Database extends Queries {
    * });
    * ```
    */
-  async transaction<T>(fn: (tx: DatabaseTransaction) => Promise<T>, mode: TransactionMode = "write"): Promise<T> {
+  async transaction<T>(
+    fn: (tx: DatabaseTransaction) => Promise<T>,
+    mode: TransactionMode = "write",
+  ): Promise<T> {
     await this.ready();
     const tx = await this.client.transaction(mode);
     try {

@@ -52,7 +52,8 @@ export async function migrate(db: Database, migrations: readonly Migration[]): P
       report.skipped.push(migration.id);
       continue;
     }
-    const statements = typeof migration.sql === "string" ? splitStatements(migration.sql) : [...migration.sql];
+    const statements =
+      typeof migration.sql === "string" ? splitStatements(migration.sql) : [...migration.sql];
     try {
       await db.client.batch(
         [
@@ -89,6 +90,7 @@ function isDuplicateRecord(error: unknown): boolean {
   if (!(error instanceof LibsqlError) && !(error instanceof Error)) return false;
   const code = error instanceof LibsqlError ? `${error.code} ${error.extendedCode ?? ""}` : "";
   return (
-    (code.includes("CONSTRAINT") || /constraint/i.test(error.message)) && error.message.includes(`${TABLE}.id`)
+    (code.includes("CONSTRAINT") || /constraint/i.test(error.message)) &&
+    error.message.includes(`${TABLE}.id`)
   );
 }

@@ -25,7 +25,8 @@ export function splitStatements(script: string): string[] {
       i++;
       while (i < script.length) {
         if (script[i] !== close) i++;
-        else if (close !== "]" && script[i + 1] === close) i += 2; // a doubled quote escapes itself
+        else if (close !== "]" && script[i + 1] === close)
+          i += 2; // a doubled quote escapes itself
         else break;
       }
       i++;

@@ -89,27 +89,31 @@ interface SqlTag {
  * await db.run(sql`DELETE FROM orders WHERE id IN (${sql.join(ids)})`);
  * ```
  */
-export const sql: SqlTag = Object.assign((strings: TemplateStringsArray, ...values: unknown[]) => build(strings, values), {
-  join(items: readonly unknown[], separator = ", "): SqlQuery {
-    const parts: string[] = [];
-    const args: SqlValue[] = [];
-    items.forEach((item, i) => {
-      if (isFragment(item)) {
-        parts.push(item.sql);
-        args.push(...item.args);
-      } else {
-        parts.push("?");
-        args.push(toSqlValue(item, i));
-      }
-    });
-    return fragment(parts.join(separator), args);
+export const sql: SqlTag = Object.assign(
+  (strings: TemplateStringsArray, ...values: unknown[]) => build(strings, values),
+  {
+    join(items: readonly unknown[], separator = ", "): SqlQuery {
+      const parts: string[] = [];
+      const args: SqlValue[] = [];
+      items.forEach((item, i) => {
+        if (isFragment(item)) {
+          parts.push(item.sql);
+          args.push(...item.args);
+        } else {
+          parts.push("?");
+          args.push(toSqlValue(item, i));
+        }
+      });
+      return fragment(parts.join(separator), args);
+    },
+    id(name: string): SqlQuery {
+      if (name.length === 0 || name.includes("\u0000"))
+        throw new TypeError("[skiff] sql.id: identifier must be a non-empty string");
+      return fragment(`"${name.replaceAll('"', '""')}"`, []);
+    },
+    empty: fragment("", []),
   },
-  id(name: string): SqlQuery {
-    if (name.length === 0 || name.includes("\u0000")) throw new TypeError("[skiff] sql.id: identifier must be a non-empty string");
-    return fragment(`"${name.replaceAll('"', '""')}"`, []);
-  },
-  empty: fragment("", []),
-});
+);
 
 /**
  * Whether a value is a statement built by {@link sql}. Database methods accept only these, so a raw string (a

@@ -1,4 +1,12 @@
-import { checkKey, decodeCursor, decodeValue, encodeCursor, encodeValue, expiryOf, listLimit } from "./limits.js";
+import {
+  checkKey,
+  decodeCursor,
+  decodeValue,
+  encodeCursor,
+  encodeValue,
+  expiryOf,
+  listLimit,
+} from "./limits.js";
 import type { KVGetType, KVListOptions, KVListResult, KVPutOptions, KVStore, KVValue } from "./types.js";
 
 /** A stored entry as a backend sees it. `expiresAt` is ms since the epoch, or null. */

@@ -40,13 +40,17 @@ export function expiryOf(options: KVPutOptions | undefined, now: number): number
   const { expirationTtl, expiration } = options;
   if (expirationTtl !== undefined) {
     if (!Number.isFinite(expirationTtl) || expirationTtl < KV_LIMITS.minTtlSeconds) {
-      throw new SkiffError(`kv: expirationTtl must be at least ${KV_LIMITS.minTtlSeconds} seconds (got ${expirationTtl})`);
+      throw new SkiffError(
+        `kv: expirationTtl must be at least ${KV_LIMITS.minTtlSeconds} seconds (got ${expirationTtl})`,
+      );
     }
     return now + Math.floor(expirationTtl) * 1000;
   }
   if (expiration !== undefined) {
     if (!Number.isFinite(expiration) || expiration * 1000 < now + KV_LIMITS.minTtlSeconds * 1000) {
-      throw new SkiffError(`kv: expiration must be at least ${KV_LIMITS.minTtlSeconds} seconds in the future`);
+      throw new SkiffError(
+        `kv: expiration must be at least ${KV_LIMITS.minTtlSeconds} seconds in the future`,
+      );
     }
     return Math.floor(expiration) * 1000;
   }
@@ -57,7 +61,9 @@ export function expiryOf(options: KVPutOptions | undefined, now: number): number
 export function listLimit(options: KVListOptions | undefined): number {
   const limit = options?.limit ?? KV_LIMITS.maxListLimit;
   if (!Number.isInteger(limit) || limit < 1 || limit > KV_LIMITS.maxListLimit) {
-    throw new SkiffError(`kv: list limit must be an integer from 1 to ${KV_LIMITS.maxListLimit} (got ${limit})`);
+    throw new SkiffError(
+      `kv: list limit must be an integer from 1 to ${KV_LIMITS.maxListLimit} (got ${limit})`,
+    );
   }
   return limit;
 }
@@ -73,7 +79,10 @@ export function decodeValue(bytes: Uint8Array, type: string | undefined): unknow
 
 /** @internal Cursors are opaque to callers: the last key of the page, base64url-encoded. */
 export function encodeCursor(lastKey: string): string {
-  return btoa(String.fromCharCode(...encoder.encode(lastKey))).replaceAll("+", "-").replaceAll("/", "_").replaceAll("=", "");
+  return btoa(String.fromCharCode(...encoder.encode(lastKey)))
+    .replaceAll("+", "-")
+    .replaceAll("/", "_")
+    .replaceAll("=", "");
 }
 
 /** @internal */

@@ -1,6 +1,12 @@
 import { SkiffError } from "../../errors.js";
 import { type AnySchema, parseWithSchema, type SchemaInput } from "../../schema.js";
-import { type OutgoingMessage, QUEUE_LIMITS, type QueueProducer, type QueueTransport, type SendOptions } from "./types.js";
+import {
+  type OutgoingMessage,
+  QUEUE_LIMITS,
+  type QueueProducer,
+  type QueueTransport,
+  type SendOptions,
+} from "./types.js";
 
 const encoder = new TextEncoder();
 
@@ -8,7 +14,9 @@ const encoder = new TextEncoder();
 export function checkDelay(delaySeconds: number | undefined, what: string): number | undefined {
   if (delaySeconds === undefined) return undefined;
   if (!Number.isInteger(delaySeconds) || delaySeconds < 0 || delaySeconds > QUEUE_LIMITS.maxDelaySeconds) {
-    throw new SkiffError(`${what}: delaySeconds must be an integer from 0 to ${QUEUE_LIMITS.maxDelaySeconds} (got ${delaySeconds})`);
+    throw new SkiffError(
+      `${what}: delaySeconds must be an integer from 0 to ${QUEUE_LIMITS.maxDelaySeconds} (got ${delaySeconds})`,
+    );
   }
   return delaySeconds;
 }
@@ -32,13 +40,17 @@ export function jsonSize(body: unknown, what: string): number {
 export function checkBatch(queue: string, messages: readonly OutgoingMessage[]): void {
   const what = `queue "${queue}"`;
   if (messages.length > QUEUE_LIMITS.maxBatchMessages) {
-    throw new SkiffError(`${what}: sendBatch takes at most ${QUEUE_LIMITS.maxBatchMessages} messages (got ${messages.length})`);
+    throw new SkiffError(
+      `${what}: sendBatch takes at most ${QUEUE_LIMITS.maxBatchMessages} messages (got ${messages.length})`,
+    );
   }
   let total = 0;
   for (const m of messages) {
     const size = jsonSize(m.body, what);
     if (size > QUEUE_LIMITS.maxMessageBytes) {
-      throw new SkiffError(`${what}: a message is ${size} bytes; the limit is ${QUEUE_LIMITS.maxMessageBytes}`);
+      throw new SkiffError(
+        `${what}: a message is ${size} bytes; the limit is ${QUEUE_LIMITS.maxMessageBytes}`,
+      );
     }
     checkDelay(m.delaySeconds, what);
     total += size;
@@ -70,7 +82,11 @@ export function createProducer<S extends AnySchema>(
     if (messages.length === 0) return;
     const out: OutgoingMessage[] = [];
     for (const [i, m] of messages.entries()) {
-      await parseWithSchema(schema, m.body, messages.length === 1 ? `message for queue "${name}"` : `message #${i + 1} for queue "${name}"`);
+      await parseWithSchema(
+        schema,
+        m.body,
+        messages.length === 1 ? `message for queue "${name}"` : `message #${i + 1} for queue "${name}"`,
+      );
       const delaySeconds = m.delaySeconds ?? options?.delaySeconds;
       out.push(delaySeconds === undefined ? { body: m.body } : { body: m.body, delaySeconds });
     }

@@ -35,7 +35,10 @@ export interface SendOptions {
  */
 export interface QueueProducer<In> {
   send(body: In, options?: SendOptions): Promise<void>;
-  sendBatch(messages: ReadonlyArray<{ body: In; delaySeconds?: number }>, options?: SendOptions): Promise<void>;
+  sendBatch(
+    messages: ReadonlyArray<{ body: In; delaySeconds?: number }>,
+    options?: SendOptions,
+  ): Promise<void>;
 }
 
 /**

@@ -32,12 +32,19 @@ export async function drainOnce(
     results = await dispatchQueue(registry, runtime, queue, messages, waitUntil);
   } catch (error) {
     // The whole batch failed before any decision: leave the leases to expire so nothing is lost.
-    runtime.log.error("queue batch failed; it will be delivered again after its visibility timeout", { queue, error });
+    runtime.log.error("queue batch failed; it will be delivered again after its visibility timeout", {
+      queue,
+      error,
+    });
     return messages.length;
   }
   await store.settle(
     lease,
-    results.map((r) => (r.outcome === "retried" ? { id: r.id, action: "retry", delaySeconds: r.delaySeconds ?? 0 } : { id: r.id, action: "ack" })),
+    results.map((r) =>
+      r.outcome === "retried"
+        ? { id: r.id, action: "retry", delaySeconds: r.delaySeconds ?? 0 }
+        : { id: r.id, action: "ack" },
+    ),
   );
   return messages.length;
 }

@@ -99,18 +99,32 @@ export class LibsqlQueueStore {
    * Leases up to `max` visible messages, oldest first, in one atomic statement, so two consumers never receive
    * the same message at once.
    */
-  async receive(queue: string, options: { max: number; visibilitySeconds: number }): Promise<{ lease: string; messages: LeasedMessage[] }> {
+  async receive(
+    queue: string,
+    options: { max: number; visibilitySeconds: number },
+  ): Promise<{ lease: string; messages: LeasedMessage[] }> {
     await this.#init();
     const lease = crypto.randomUUID();
     const now = this.#now();
-    const rows = await this.#db.all<{ id: string; body: string; attempts: number; enqueued_at: number; seq: number }>(sql`
+    const rows = await this.#db.all<{
+      id: string;
+      body: string;
+      attempts: number;
+      enqueued_at: number;
+      seq: number;
+    }>(sql`
       UPDATE _skiff_queue SET attempts = attempts + 1, visible_at = ${now + options.visibilitySeconds * 1000}, lease = ${lease}
       WHERE seq IN (SELECT seq FROM _skiff_queue WHERE queue = ${queue} AND visible_at <= ${now} ORDER BY visible_at, seq LIMIT ${options.max})
       RETURNING id, body, attempts, enqueued_at, seq`);
     rows.sort((a, b) => a.seq - b.seq);
     return {
       lease,
-      messages: rows.map((r) => ({ id: r.id, body: parseBody(r.body), attempts: r.attempts, timestamp: new Date(r.enqueued_at) })),
+      messages: rows.map((r) => ({
+        id: r.id,
+        body: parseBody(r.body),
+        attempts: r.attempts,
+        timestamp: new Date(r.enqueued_at),
+      })),
     };
   }
 
@@ -139,7 +153,11 @@ export class LibsqlQueueStore {
         coalesce(sum(CASE WHEN visible_at > ${this.#now()} AND lease IS NULL THEN 1 ELSE 0 END), 0) AS delayed,
         coalesce(sum(CASE WHEN visible_at > ${this.#now()} AND lease IS NOT NULL THEN 1 ELSE 0 END), 0) AS inFlight
       FROM _skiff_queue WHERE queue = ${queue}`);
-    return { ready: Number(row?.ready ?? 0), delayed: Number(row?.delayed ?? 0), inFlight: Number(row?.inFlight ?? 0) };
+    return {
+      ready: Number(row?.ready ?? 0),
+      delayed: Number(row?.delayed ?? 0),
+      inFlight: Number(row?.inFlight ?? 0),
+    };
   }
 
   /** Bodies waiting on a queue, oldest first (for dead-letter inspection and tests). */

@@ -9,4 +9,7 @@ export const runtime = "nodejs";
 export const dynamic = "force-dynamic";
 
 // On node, the env is process.env (the default) and the client also opens file: and libsql:// (WebSocket) URLs.
-export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = toVercel(app, { basePath: "/api", createClient });
+export const { GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS } = toVercel(app, {
+  basePath: "/api",
+  createClient,
+});
