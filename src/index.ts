@@ -9,6 +9,7 @@ export {
   type ClientFactory,
 } from "./bindings/db/database.js";
 export { migrate, type Migration, type MigrationReport } from "./bindings/db/migrate.js";
+export { ensureSchema } from "./bindings/db/ensure-schema.js";
 export { resolveDatabaseConfig, type DatabaseConfig } from "./bindings/db/config.js";
 export type {
   KVStore,

@@ -1,15 +1,12 @@
 import type { Database } from "../../src/bindings/db/database.js";
+import { ensureSchema } from "../../src/bindings/db/ensure-schema.js";
 import { sql } from "../../src/bindings/db/sql.js";
 import type { Entry, IdempotencyStore } from "./store.js";
 
-const ready = new WeakMap<Database, Promise<void>>();
-
+// Created on first use, once per Database (isolate or process); never at import time.
 function init(db: Database): Promise<void> {
-  let done = ready.get(db);
-  if (!done) {
-    done = db
-      .batch([
-        sql`CREATE TABLE IF NOT EXISTS _skiff_idempotency (
+  return ensureSchema(db, "idempotency", [
+    `CREATE TABLE IF NOT EXISTS _skiff_idempotency (
           id TEXT PRIMARY KEY,
           token TEXT NOT NULL,
           fingerprint TEXT NOT NULL,
@@ -20,18 +17,8 @@ function init(db: Database): Promise<void> {
           headers TEXT,
           body BLOB
         )`,
-        sql`CREATE INDEX IF NOT EXISTS _skiff_idempotency_expires ON _skiff_idempotency (expires_at)`,
-      ])
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          ready.delete(db);
-          throw error;
-        },
-      );
-    ready.set(db, done);
-  }
-  return done;
+    `CREATE INDEX IF NOT EXISTS _skiff_idempotency_expires ON _skiff_idempotency (expires_at)`,
+  ]);
 }
 
 interface Row {

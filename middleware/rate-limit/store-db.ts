@@ -1,4 +1,5 @@
 import type { Database } from "../../src/bindings/db/database.js";
+import { ensureSchema } from "../../src/bindings/db/ensure-schema.js";
 import { sql } from "../../src/bindings/db/sql.js";
 import type { WindowPosition } from "./window.js";
 
@@ -10,14 +11,9 @@ export interface WindowCount {
 }
 
 // Created on first use, once per Database (isolate or process); never at import time.
-const ready = new WeakMap<Database, Promise<void>>();
-
 function init(db: Database): Promise<void> {
-  let done = ready.get(db);
-  if (!done) {
-    done = db
-      .batch([
-        sql`CREATE TABLE IF NOT EXISTS _skiff_rate_limit (
+  return ensureSchema(db, "rate-limit", [
+    `CREATE TABLE IF NOT EXISTS _skiff_rate_limit (
           key TEXT PRIMARY KEY,
           win INTEGER NOT NULL,
           count INTEGER NOT NULL,
@@ -25,18 +21,8 @@ function init(db: Database): Promise<void> {
           allowed INTEGER NOT NULL,
           expires_at INTEGER NOT NULL
         ) WITHOUT ROWID`,
-        sql`CREATE INDEX IF NOT EXISTS _skiff_rate_limit_expires ON _skiff_rate_limit (expires_at)`,
-      ])
-      .then(
-        () => undefined,
-        (error: unknown) => {
-          ready.delete(db);
-          throw error;
-        },
-      );
-    ready.set(db, done);
-  }
-  return done;
+    `CREATE INDEX IF NOT EXISTS _skiff_rate_limit_expires ON _skiff_rate_limit (expires_at)`,
+  ]);
 }
 
 /**

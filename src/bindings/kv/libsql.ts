@@ -1,4 +1,5 @@
 import type { Database } from "../db/database.js";
+import { ensureSchema } from "../db/ensure-schema.js";
 import { sql } from "../db/sql.js";
 import { KVBackend, type KVEntry } from "./base.js";
 
@@ -20,23 +21,14 @@ const SCHEMA = `CREATE TABLE IF NOT EXISTS _skiff_kv (
  */
 export class LibsqlKV extends KVBackend {
   readonly #db: Database;
-  #ready: Promise<void> | undefined;
 
   constructor(db: Database, options: { now?: () => number } = {}) {
     super(options);
     this.#db = db;
   }
 
-  // The table is created on first use (never at import time), once per process.
   #init(): Promise<void> {
-    this.#ready ??= this.#db.client.execute(SCHEMA).then(
-      () => undefined,
-      (error: unknown) => {
-        this.#ready = undefined;
-        throw error;
-      },
-    );
-    return this.#ready;
+    return ensureSchema(this.#db, "kv", [SCHEMA]);
   }
 
   protected async read(key: string): Promise<KVEntry | null> {

@@ -1,4 +1,5 @@
 import type { Database } from "../../db/database.js";
+import { ensureSchema } from "../../db/ensure-schema.js";
 import { sql } from "../../db/sql.js";
 import type { OutgoingMessage, QueueTransport } from "../types.js";
 
@@ -51,7 +52,6 @@ export interface QueueStats {
 export class LibsqlQueueStore {
   readonly #db: Database;
   readonly #now: () => number;
-  #ready: Promise<void> | undefined;
   readonly #listeners = new Set<(queue: string) => void>();
 
   constructor(db: Database, options: { now?: () => number } = {}) {
@@ -60,14 +60,7 @@ export class LibsqlQueueStore {
   }
 
   #init(): Promise<void> {
-    this.#ready ??= this.#db.client.batch(SCHEMA, "write").then(
-      () => undefined,
-      (error: unknown) => {
-        this.#ready = undefined;
-        throw error;
-      },
-    );
-    return this.#ready;
+    return ensureSchema(this.#db, "queue", SCHEMA);
   }
 
   /** Calls `listener` after each send in this process, so a local consumer can wake up at once. */
