@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Skiff } from "skiff";
 import { diffVercelCrons, toVercel, vercelCrons, vercelSchedule, withVercelCrons } from "skiff/vercel";
-import { checkVercelJson, writeVercelJson } from "../src/adapters/vercel/config-file.js";
+import { checkVercelJson, writeVercelJson } from "../src/cli/targets/vercel/vercel-json.js";
 import { app as shop } from "../examples/shop/app.js";
 
 const quiet = { level: "error" as const, sink: () => undefined };

@@ -27,7 +27,7 @@ describe("the example's edge route file", () => {
 
   it("bundles for the edge without Node built-ins or the Node libSQL client, within the Hobby edge size limit", () => {
     const nodeOnly = bundle.inputs.filter((file) =>
-      /^node:|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|node_modules\/libsql\/|src\/local\/|src\/adapters\/node\/|config-file\.ts$/.test(
+      /^node:|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|node_modules\/libsql\/|src\/local\/|src\/adapters\/node\/|src\/cli\//.test(
         file,
       ),
     );

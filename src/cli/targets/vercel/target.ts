@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { dirname, join, relative, resolve, sep } from "node:path";
-import { checkVercelJson, writeVercelJson } from "../../../adapters/vercel/config-file.js";
+import { checkVercelJson, writeVercelJson } from "./vercel-json.js";
 import { nextRun } from "../../../local/scheduler.js";
 import { MiB } from "../../bundle/sizes.js";
 import type { Problem } from "../../errors.js";

@@ -1,15 +1,15 @@
 // Build-time only (the CLI, scripts): reads and writes files, so it is not exported from `skiff/vercel`, whose
 // modules must bundle for the edge runtime.
 import { readFile, writeFile } from "node:fs/promises";
-import { SkiffError } from "../../errors.js";
-import type { TriggerRegistry } from "../../triggers/registry.js";
+import { SkiffError } from "../../../errors.js";
+import type { TriggerRegistry } from "../../../triggers/registry.js";
 import {
   diffVercelCrons,
   withVercelCrons,
   type VercelCronDiff,
   type VercelCronOptions,
   type VercelJson,
-} from "./config.js";
+} from "../../../adapters/vercel/config.js";
 
 async function readVercelJson(file: string | URL): Promise<VercelJson | undefined> {
   let text: string;
@@ -42,7 +42,7 @@ async function readVercelJson(file: string | URL): Promise<VercelJson | undefine
  * @example
  * ```ts
  * // build scripts and the CLI only: this module uses node:fs
- * import { writeVercelJson } from "../src/adapters/vercel/config-file.js";
+ * import { writeVercelJson } from "../src/cli/targets/vercel/vercel-json.js";
  * await writeVercelJson(app, "vercel.json", { basePath: "/api" });
  * ```
  */
