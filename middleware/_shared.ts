@@ -36,3 +36,29 @@ export function background(c: Context, task: Promise<unknown>, log: Logger | und
     // No execution context (a plain Hono app called with app.request()): the task still completes.
   }
 }
+
+/**
+ * Makes sure the response carries `headers` after `next()`: untouched when it already does (headers prepared with
+ * `c.header()` before `next()` reach every response built through `c`), set in place where they are mutable, and
+ * only as a last resort through `c.header()`, which copies a finalized response and costs Node's direct-write
+ * fast path. 101 upgrades are left alone: a copy would lose the platform's socket.
+ *
+ * @example
+ * ```ts
+ * c.header("RateLimit-Limit", "100");
+ * await next();
+ * ensureResponseHeaders(c, { "RateLimit-Limit": "100" });
+ * ```
+ */
+export function ensureResponseHeaders(c: Context, headers: Record<string, string>): void {
+  const res = c.res;
+  if (res.status === 101) return;
+  for (const [name, value] of Object.entries(headers)) {
+    if (res.headers.get(name) === value) continue;
+    try {
+      res.headers.set(name, value);
+    } catch {
+      c.header(name, value); // immutable headers (a fetched or redirect Response): copy it
+    }
+  }
+}

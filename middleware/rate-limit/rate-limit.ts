@@ -2,7 +2,7 @@ import type { Context, Env, MiddlewareHandler } from "hono";
 import type { Logger } from "../../src/logger.js";
 import type { SkiffVariables } from "../../src/types.js";
 import { problem } from "../_problem.js";
-import { background, sha256 } from "../_shared.js";
+import { background, ensureResponseHeaders, sha256 } from "../_shared.js";
 import { clientKey, type RateLimitBinding, type RateLimitOptions, resolve } from "./options.js";
 import { countInDatabase, sweepDatabase, type WindowCount } from "./store-db.js";
 import { KVCounter } from "./store-kv.js";
@@ -177,8 +177,9 @@ export const rateLimit = <E extends Env = Env>(
       nextSweep = now + Math.max(60_000, windowMs);
       background(c, sweepDatabase(vars.db, now), vars.log, "rateLimit: sweeping expired windows failed");
     }
-    await next();
     for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    await next();
+    ensureResponseHeaders(c, headers);
   };
 };
 

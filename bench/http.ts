@@ -1,0 +1,147 @@
+import autocannon from "autocannon";
+import { startServer, type ChildServer } from "./lib/child.js";
+import { ENDPOINTS, type Endpoint } from "./http/endpoints.js";
+import { fromRoot } from "./lib/paths.js";
+import { progress, runComparison, type SectionBuilder } from "./lib/report.js";
+import { alternate, fmt, median, spread } from "./lib/stats.js";
+import { table } from "./lib/table.js";
+
+// Goal 1: requests per second on Node, each contender in its own process, autocannon in this one.
+const CONTENDERS = ["skiff", "hono", "express", "fastify"] as const;
+type Contender = (typeof CONTENDERS)[number];
+const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Enough connections to keep one server core busy without turning the run into a test of the load generator.
+const CONNECTIONS = 32;
+
+async function load(server: ChildServer, endpoint: Endpoint, seconds: number) {
+  const result = await autocannon({
+    url: server.url + endpoint.path,
+    method: endpoint.method,
+    connections: CONNECTIONS,
+    duration: seconds,
+    timeout: 10,
+    ...(endpoint.body ? { body: endpoint.body, headers: { "content-type": "application/json" } } : {}),
+  });
+  if (result.errors || result.timeouts || result.non2xx) {
+    throw new Error(
+      `${endpoint.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
+    );
+  }
+  return result.requests.average;
+}
+
+// Every contender must answer the same thing, or a fast wrong answer would win.
+async function check(name: Contender, server: ChildServer): Promise<void> {
+  for (const e of ENDPOINTS) {
+    const res = await fetch(server.url + e.path, {
+      method: e.method,
+      ...(e.body ? { body: e.body, headers: { "content-type": "application/json" } } : {}),
+    });
+    const body = await res.text();
+    const type = res.headers.get("content-type") ?? "";
+    if (res.status !== 200 || body !== e.expect.body || !e.expect.contentType.test(type)) {
+      throw new Error(`${name} ${e.method} ${e.path}: ${res.status} ${type} ${body}`);
+    }
+    if (name === "skiff" && !res.headers.get("x-request-id"))
+      throw new Error("skiff answered without X-Request-Id: its stack is not on");
+  }
+}
+
+/**
+ * Where skiff's time goes on the plain-text endpoint: bare Hono, Hono with only the request-id middleware, skiff
+ * with no middleware (serve + bindings + error handler) and skiff's full stack, alternated in the same rounds.
+ */
+async function breakdown(out: SectionBuilder, hono: ChildServer, skiff: ChildServer): Promise<void> {
+  const extra = {
+    honoRequestId: await startServer(fromRoot("bench/http/hono-server.ts"), { BENCH_STACK: "requestId" }),
+    skiffBare: await startServer(fromRoot("bench/http/skiff-server.ts"), { BENCH_STACK: "bare" }),
+  };
+  try {
+    const text = ENDPOINTS[0] as Endpoint;
+    const servers = {
+      hono,
+      "hono + requestId": extra.honoRequestId,
+      "skiff, no middleware": extra.skiffBare,
+      "skiff, full stack": skiff,
+    };
+    const names = Object.keys(servers) as Array<keyof typeof servers>;
+    progress(`breakdown on ${text.name}: ${ROUNDS} rounds × ${SECONDS} s`);
+    for (const name of names) await load(servers[name], text, 1);
+    const samples = await alternate(names, ROUNDS, (name) => load(servers[name], text, SECONDS));
+    const base = median(samples.hono);
+    out.add(
+      table(
+        [`breakdown, ${text.name}`, "req/s (median)", "vs bare Hono"],
+        names.map((n) => [
+          n,
+          `${fmt.int(median(samples[n]))} ${fmt.pct(spread(samples[n]))}`,
+          fmt.ratio(median(samples[n]) / base),
+        ]),
+        ["l", "r", "r"],
+      ),
+    );
+  } finally {
+    await Promise.all(Object.values(extra).map((s) => s.stop()));
+  }
+}
+
+await runComparison("1. HTTP throughput on Node (autocannon, 127.0.0.1)", async (out) => {
+  const servers = {} as Record<Contender, ChildServer>;
+  const stacks: string[] = [];
+  try {
+    for (const name of CONTENDERS) {
+      servers[name] = await startServer(fromRoot(`bench/http/${name}-server.ts`));
+      await check(name, servers[name]);
+      stacks.push(`${name}: ${String(servers[name].info.stack ?? "?")}`);
+    }
+    progress("warming up (1 s per contender and endpoint)");
+    for (const e of ENDPOINTS) for (const name of CONTENDERS) await load(servers[name], e, 1);
+
+    const rows: (string | number)[][] = [];
+    const vsHono: number[] = [];
+    const vsExpress: number[] = [];
+    for (const e of ENDPOINTS) {
+      progress(`${e.name}: ${ROUNDS} rounds × ${SECONDS} s per contender`);
+      const samples = await alternate(CONTENDERS, ROUNDS, (name) => load(servers[name], e, SECONDS));
+      const m = Object.fromEntries(CONTENDERS.map((k) => [k, median(samples[k])])) as Record<
+        Contender,
+        number
+      >;
+      vsHono.push(m.skiff / m.hono);
+      vsExpress.push(m.skiff / m.express);
+      rows.push([
+        e.name,
+        ...CONTENDERS.map((k) => `${fmt.int(m[k])} ${fmt.pct(spread(samples[k]))}`),
+        fmt.ratio(m.skiff / m.hono),
+        fmt.ratio(m.skiff / m.express),
+        fmt.ratio(m.skiff / m.fastify),
+      ]);
+    }
+    out.add(
+      table(
+        ["endpoint (req/s, median)", ...CONTENDERS, "skiff/Hono", "skiff/Express", "skiff/Fastify"],
+        rows,
+        ["l", "r", "r", "r", "r", "r", "r", "r"],
+      ),
+    );
+    out.note(
+      `${ROUNDS} rounds × ${SECONDS} s per contender and endpoint, alternating order, ${CONNECTIONS} connections, NODE_ENV=production. ` +
+        `Middleware measured — ${stacks.join("; ")}.`,
+    );
+    const missing = servers.skiff.info.missing;
+    if (Array.isArray(missing) && missing.length)
+      out.note(`not available yet: ${missing.join(", ")} — skiff measured without it.`);
+    await breakdown(out, servers.hono, servers.skiff);
+    const figure = (ratios: number[]) => `${ratios.map(fmt.ratio).join(" / ")} (text / params+query / POST)`;
+    out.atLeast("HTTP: skiff ≥ 0.95× bare Hono (every endpoint)", Math.min(...vsHono), 0.95, figure(vsHono));
+    out.atLeast(
+      "HTTP: skiff ≥ 1.35× Express 5 (every endpoint)",
+      Math.min(...vsExpress),
+      1.35,
+      figure(vsExpress),
+    );
+  } finally {
+    await Promise.all(Object.values<ChildServer>(servers).map((s) => s.stop()));
+  }
+});
