@@ -117,11 +117,11 @@ export const logger = (
     const coldStart = !warm;
     warm = true;
     const started = performance.now();
-    const runtimeLog = (c.var as Partial<SkiffVariables>).log;
+    const runtimeLog = variable<Logger>(c, "log");
     const base = own ?? (runtimeLog && fields ? runtimeLog.child(fields) : (runtimeLog ?? fallback));
     // Read lazily, so the id is there even when requestId() is registered after logger().
     const context = () => {
-      const id = (c.var as { requestId?: unknown }).requestId;
+      const id = variable<unknown>(c, "requestId");
       return typeof id === "string" ? { requestId: id } : undefined;
     };
     const log = scoped(base, min, scrub, context);
@@ -143,7 +143,7 @@ export const logger = (
           durationMs: Math.round(performance.now() - started),
           coldStart,
         };
-        const platform = (c.var as Partial<SkiffVariables>).platform;
+        const platform = variable<SkiffVariables["platform"]>(c, "platform");
         if (platform) line.platform = platform;
         if (query) line.query = redactQuery(c.req.url, redact);
         if (requestHeaders) line.requestHeaders = pickHeaders(c.req.raw.headers, requestHeaders, redact);
@@ -154,6 +154,11 @@ export const logger = (
     }
   };
 };
+
+// `c.get()`, not `c.var`: Hono builds a fresh object of every variable on each `c.var` access.
+function variable<T>(c: Context, name: string): T | undefined {
+  return (c.get as (key: string) => unknown)(name) as T | undefined;
+}
 
 // A logger that filters by level, redacts, and adds the request's context to every line, children included.
 function scoped(

@@ -44,7 +44,7 @@ export function clientIp(c: Context, options: ClientIpOptions = {}): string | un
 }
 
 function rawAddress(c: Context, trustedProxies: number): string | undefined {
-  const platform = (c.var as { platform?: PlatformName }).platform;
+  const platform = (c.get as (key: string) => unknown)("platform") as PlatformName | undefined;
   const env = (c.env ?? {}) as {
     requestContext?: { identity?: { sourceIp?: unknown }; http?: { sourceIp?: unknown } };
     incoming?: { socket?: { remoteAddress?: unknown } };
