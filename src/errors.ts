@@ -36,7 +36,16 @@ export class ConfigError extends SkiffError {
   }
 }
 
-/** One failing field of a validation: a dotted path (`items.0.qty`, empty for the root) and a message. */
+/**
+ * One failing field of a validation: a dotted path (`items.0.qty`, empty for the root) and a message. A
+ * {@link ValidationError} carries a list of them, and a 422 problem body lists them as `errors`.
+ *
+ * @example
+ * ```ts
+ * const issues: FieldIssue[] = [{ path: "items.0.qty", message: "Expected a positive number" }];
+ * throw new ValidationError("order is invalid", issues);
+ * ```
+ */
 export interface FieldIssue {
   path: string;
   message: string;
@@ -60,7 +69,15 @@ export class ValidationError extends SkiffError {
   }
 }
 
-/** Fields of an RFC 9457 problem body beyond the standard ones (for example `errors`). */
+/**
+ * Fields of an RFC 9457 problem body beyond the standard ones (for example `errors`). They are written into the JSON
+ * body next to `type`, `title`, `status` and `detail`.
+ *
+ * @example
+ * ```ts
+ * throw new ProblemError(409, { detail: "Email already registered", extras: { field: "email" } });
+ * ```
+ */
 export type ProblemExtras = Record<string, unknown>;
 
 /**

@@ -1,7 +1,23 @@
-/** Log levels in increasing severity. */
+/**
+ * Log levels in increasing severity. A logger drops lines below its configured level (`"info"` by default).
+ *
+ * @example
+ * ```ts
+ * const level: LogLevel = "debug";
+ * const log = createLogger({ level });
+ * ```
+ */
 export type LogLevel = "debug" | "info" | "warn" | "error";
 
-/** One structured log line. `msg` and `level` are always present; everything else is context. */
+/**
+ * One structured log line. `msg` and `level` are always present; everything else is context. `time` is an ISO 8601
+ * timestamp, and a {@link LogSink} receives the record before anything serialises it.
+ *
+ * @example
+ * ```ts
+ * const record: LogRecord = { time: new Date().toISOString(), level: "info", msg: "order placed", orderId: "o1" };
+ * ```
+ */
 export interface LogRecord {
   time: string;
   level: LogLevel;
@@ -9,7 +25,18 @@ export interface LogRecord {
   [field: string]: unknown;
 }
 
-/** Where log records go. The default writes one JSON line per record to the console. */
+/**
+ * Where log records go. The default writes one JSON line per record to the console. Set one with
+ * `new Skiff({ log: { sink } })` and every line of routes, crons and queues goes there; a sink that throws is
+ * ignored rather than failing the request.
+ *
+ * @example
+ * ```ts
+ * const lines: LogRecord[] = [];
+ * const sink: LogSink = (record) => { lines.push(record); };
+ * export const app = new Skiff({ log: { sink } });
+ * ```
+ */
 export type LogSink = (record: LogRecord) => void;
 
 /**
@@ -33,7 +60,15 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-/** Options of {@link createLogger}. */
+/**
+ * Options of {@link createLogger}. The same options, given as `new Skiff({ log })`, configure the runtime logger
+ * behind `c.var.log` and `ctx.log` on every platform.
+ *
+ * @example
+ * ```ts
+ * export const app = new Skiff({ log: { level: "debug", fields: { service: "shop" } } });
+ * ```
+ */
 export interface LoggerOptions {
   /** Lines below this level are dropped. Default `"info"`. */
   level?: LogLevel;

@@ -107,7 +107,16 @@ export class SkiffRuntime {
 
 const RUNTIME = Symbol.for("skiff.runtime");
 
-/** An `ExecutionContext` that carries the skiff runtime to the app. */
+/**
+ * An `ExecutionContext` that carries the skiff runtime to the app. {@link runtimeContext} builds it; an adapter
+ * passes it as the third argument of `app.fetch`, and the app reads its bindings from it.
+ *
+ * @example
+ * ```ts
+ * const ctx: RuntimeExecutionContext = runtimeContext(runtime, { waitUntil: tracker.waitUntil });
+ * const res = await app.fetch(request, env, ctx);
+ * ```
+ */
 export type RuntimeExecutionContext = ExecutionContext & { readonly [RUNTIME]: SkiffRuntime };
 
 /**

@@ -1,11 +1,32 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import { type FieldIssue, ValidationError } from "./errors.js";
 
-/** Any Standard Schema v1 validator (zod, valibot, arktype, ...). skiff depends on the interface, not a library. */
+/**
+ * Any Standard Schema v1 validator (zod, valibot, arktype, ...). skiff depends on the interface, not a library.
+ *
+ * @example
+ * ```ts
+ * const queues = { orders: z.object({ orderId: z.string() }) } satisfies Record<string, AnySchema>;
+ * ```
+ */
 export type AnySchema = StandardSchemaV1;
-/** The type a schema accepts (what a producer may send). */
+/**
+ * The type a schema accepts (what a producer may send), before the schema's defaults and transforms apply.
+ *
+ * @example
+ * ```ts
+ * type OrderIn = SchemaInput<typeof Order>; // what c.var.queues.orders.send() accepts
+ * ```
+ */
 export type SchemaInput<S extends AnySchema> = StandardSchemaV1.InferInput<S>;
-/** The type a schema produces (what a consumer receives). */
+/**
+ * The type a schema produces (what a consumer receives), after the schema's defaults and transforms apply.
+ *
+ * @example
+ * ```ts
+ * type OrderOut = SchemaOutput<typeof Order>; // message.body in app.queue("orders", ...)
+ * ```
+ */
 export type SchemaOutput<S extends AnySchema> = StandardSchemaV1.InferOutput<S>;
 
 /**

@@ -5,13 +5,39 @@ import type { QueueProducer } from "./bindings/queues/types.js";
 import type { Logger } from "./logger.js";
 import type { AnySchema, SchemaInput } from "./schema.js";
 
-/** The platforms an adapter can report. `vercel-edge` and `vercel-node` differ in what the runtime offers. */
+/**
+ * The platforms an adapter can report. `vercel-edge` and `vercel-node` differ in what the runtime offers.
+ *
+ * @example
+ * ```ts
+ * app.get("/api/platform", (c) => c.text(c.var.platform)); // "cloudflare", "lambda", "node", ...
+ * ```
+ */
 export type PlatformName = "cloudflare" | "vercel-edge" | "vercel-node" | "lambda" | "node" | "test";
 
-/** Queue names mapped to the Standard Schema (zod, ...) of their message bodies. */
+/**
+ * Queue names mapped to the Standard Schema (zod, ...) of their message bodies. It is the `queues` option of
+ * `new Skiff()`, and it types `c.var.queues` and the names `app.queue` accepts.
+ *
+ * @example
+ * ```ts
+ * const queues = { orders: Order, "orders-dlq": z.unknown() } satisfies QueueSchemas;
+ * export const app = new Skiff({ queues });
+ * ```
+ */
 export type QueueSchemas = Record<string, AnySchema>;
 
-/** A typed producer for each declared queue. */
+/**
+ * A typed producer for each declared queue: the type of `c.var.queues` and `ctx.queues`, with one
+ * {@link QueueProducer} per queue that accepts its schema's input type.
+ *
+ * @example
+ * ```ts
+ * async function placeOrder(queues: Producers<{ orders: typeof Order }>, order: z.input<typeof Order>) {
+ *   await queues.orders.send(order);
+ * }
+ * ```
+ */
 export type Producers<Q extends QueueSchemas> = { readonly [K in keyof Q]: QueueProducer<SchemaInput<Q[K]>> };
 
 /**
@@ -30,11 +56,27 @@ export interface SkiffVariables<Q extends QueueSchemas = QueueSchemas> {
   platform: PlatformName;
 }
 
-/** The `Bindings` of a Hono `Env`, or a string-keyed record when the app does not declare them. */
+/**
+ * The `Bindings` of a Hono `Env`, or a string-keyed record when the app does not declare them. It is the type of
+ * `c.env` and of `ctx.env` in cron and queue handlers.
+ *
+ * @example
+ * ```ts
+ * type Bindings = BindingsOf<{ Bindings: { API_KEY: string } }>; // { API_KEY: string }
+ * ```
+ */
 export type BindingsOf<E extends Env> = E extends { Bindings: infer B extends object }
   ? B
   : Record<string, unknown>;
-/** The `Variables` of a Hono `Env`, or none. */
+/**
+ * The `Variables` of a Hono `Env`, or none. {@link SkiffEnv} adds skiff's own variables (`db`, `kv`, `queues`,
+ * `log`, `platform`) to them.
+ *
+ * @example
+ * ```ts
+ * type Variables = VariablesOf<{ Variables: { requestId: string } }>; // { requestId: string }
+ * ```
+ */
 export type VariablesOf<E extends Env> = E extends { Variables: infer V extends object } ? V : object;
 
 /**

@@ -1,7 +1,15 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
 import type { FieldIssue } from "../../src/errors.js";
 
-/** One failing field in a 422 problem: the core's `{ path, message }` pair. */
+/**
+ * One failing field in a 422 problem: the core's `{ path, message }` pair. A `validate()` failure lists one per
+ * issue in the problem's `errors`.
+ *
+ * @example
+ * ```ts
+ * const { errors } = (await res.json()) as { errors: FieldError[] }; // [{ path: "qty", message: "..." }]
+ * ```
+ */
 export type FieldError = FieldIssue;
 
 const segmentKey = (segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey =>

@@ -12,7 +12,15 @@ import { dispatchCron } from "../triggers/dispatch-cron.js";
 import type { QueueSchemas } from "../types.js";
 import { WaitUntilTracker } from "../wait-until.js";
 
-/** Options of {@link createTestRuntime}. */
+/**
+ * Options of {@link createTestRuntime}. All are optional: by default a test gets an empty env, a private in-memory
+ * database, memory KV and a silent logger.
+ *
+ * @example
+ * ```ts
+ * const t = createTestRuntime(app, { env: { API_KEY: "test" }, kv: "libsql" });
+ * ```
+ */
 export interface TestRuntimeOptions {
   /** `c.env` / `ctx.env`. Default `{}`. */
   env?: Record<string, unknown>;

@@ -1,7 +1,15 @@
 import { SkiffError } from "../errors.js";
 
 const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-/** Day names in standard cron order: SUN is 0. */
+/**
+ * Day names in standard cron order: SUN is 0. Names are how a day-of-week field is written portably, since
+ * Cloudflare and standard cron number the days differently and skiff refuses numbers there.
+ *
+ * @example
+ * ```ts
+ * WEEKDAYS.indexOf("MON"); // 1, as in "0 9 * * MON-FRI"
+ * ```
+ */
 export const WEEKDAYS = ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"];
 
 interface FieldSpec {

@@ -6,7 +6,15 @@ import { parseWithSchema } from "../schema.js";
 import type { TriggerRegistry } from "./registry.js";
 import type { QueueBatch, QueueMessage, QueueRegistration } from "./types.js";
 
-/** A message as a platform hands it to skiff, before validation. `attempts` is 1 on first delivery. */
+/**
+ * A message as a platform hands it to skiff, before validation. `attempts` is 1 on first delivery. Adapters map a
+ * Cloudflare message, an SQS record or a local lease to this shape before calling {@link dispatchQueue}.
+ *
+ * @example
+ * ```ts
+ * const incoming: IncomingMessage[] = batch.messages.map((m) => ({ id: m.id, body: m.body, attempts: m.attempts, timestamp: m.timestamp }));
+ * ```
+ */
 export interface IncomingMessage {
   id: string;
   body: unknown;
@@ -18,6 +26,12 @@ export interface IncomingMessage {
  * What became of a message. Adapters translate it for the platform: `retried` → retry (with `delaySeconds`);
  * `acked`, `dead-lettered` (already sent to the dead-letter queue) and `dropped` (no dead-letter queue configured,
  * logged as an error) → ack.
+ *
+ * @example
+ * ```ts
+ * const results: MessageResult[] = await dispatchQueue(app.triggers, runtime, "orders", incoming, waitUntil);
+ * const batchItemFailures = results.filter((r) => r.outcome === "retried").map((r) => ({ itemIdentifier: r.id }));
+ * ```
  */
 export interface MessageResult {
   id: string;
@@ -25,7 +39,15 @@ export interface MessageResult {
   delaySeconds?: number;
 }
 
-/** Options of {@link dispatchQueue}. */
+/**
+ * Options of {@link dispatchQueue}. `ordered` is for FIFO queues (SQS `.fifo`), where no message may be handled
+ * before an earlier one that failed.
+ *
+ * @example
+ * ```ts
+ * await dispatchQueue(app.triggers, runtime, "payments", incoming, waitUntil, { ordered: true });
+ * ```
+ */
 export interface DispatchQueueOptions {
   /** FIFO semantics: stop at the first failure and retry it and every later message, unprocessed. */
   ordered?: boolean;

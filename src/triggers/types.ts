@@ -43,19 +43,50 @@ export interface QueueBatch<Body> {
   retryAll(options?: { delaySeconds?: number }): void;
 }
 
-/** A cron handler. Throwing fails the invocation on the platform (and is logged). */
+/**
+ * A cron handler. Throwing fails the invocation on the platform (and is logged). It receives the
+ * {@link CronEvent} and the same bindings as routes; what it returns is ignored.
+ *
+ * @example
+ * ```ts
+ * const stamp: CronHandler = async (event, ctx) => { await ctx.kv.put("cron:last", String(event.scheduledTime)); };
+ * app.cron("0 9 * * *", stamp);
+ * ```
+ */
 export type CronHandler<E extends Env = Env, Q extends QueueSchemas = QueueSchemas> = (
   event: CronEvent,
   ctx: TriggerContext<E, Q>,
 ) => unknown;
 
-/** A per-message queue handler: returning acks the message, throwing retries it (this message only). */
+/**
+ * A per-message queue handler: returning acks the message, throwing retries it (this message only). The body
+ * arrives validated against, and typed by, the queue's schema.
+ *
+ * @example
+ * ```ts
+ * const handle: QueueHandler<SchemaOutput<typeof Order>> = async (message, ctx) => {
+ *   await ctx.db.run(sql`INSERT INTO orders (id) VALUES (${message.body.orderId})`);
+ * };
+ * app.queue("orders", handle);
+ * ```
+ */
 export type QueueHandler<Body, E extends Env = Env, Q extends QueueSchemas = QueueSchemas> = (
   message: QueueMessage<Body>,
   ctx: TriggerContext<E, Q>,
 ) => unknown;
 
-/** A batch queue handler. */
+/**
+ * A batch queue handler, registered with `app.queueBatch`: one call per delivered batch. Messages it leaves
+ * unsettled are acked when it returns and retried when it throws.
+ *
+ * @example
+ * ```ts
+ * const handle: QueueBatchHandler<SchemaOutput<typeof Event>> = async (batch, ctx) => {
+ *   await ctx.db.batch(batch.messages.map((m) => sql`INSERT INTO events (id) VALUES (${m.id})`));
+ * };
+ * app.queueBatch("events", handle);
+ * ```
+ */
 export type QueueBatchHandler<Body, E extends Env = Env, Q extends QueueSchemas = QueueSchemas> = (
   batch: QueueBatch<Body>,
   ctx: TriggerContext<E, Q>,
@@ -85,18 +116,43 @@ export interface QueueOptions {
   visibilityTimeoutSeconds?: number;
 }
 
-/** {@link QueueOptions} with defaults applied. */
+/**
+ * {@link QueueOptions} with defaults applied and ranges checked; `deadLetter` is `undefined` when none was given.
+ * Adapters and the CLI read it from each registered consumer.
+ *
+ * @example
+ * ```ts
+ * const options: ResolvedQueueOptions | undefined = app.triggers.queues.get("orders")?.options;
+ * ```
+ */
 export type ResolvedQueueOptions = Required<Omit<QueueOptions, "deadLetter">> & {
   deadLetter: string | undefined;
 };
 
-/** A registered cron handler. */
+/**
+ * A registered cron handler: the expression as given to `app.cron` and its handler. `app.triggers.crons` groups
+ * them by normalised expression.
+ *
+ * @example
+ * ```ts
+ * const daily: CronRegistration[] = app.triggers.crons.get("0 9 * * *") ?? [];
+ * ```
+ */
 export interface CronRegistration {
   readonly expression: string;
   readonly handler: CronHandler;
 }
 
-/** A registered queue consumer. */
+/**
+ * A registered queue consumer: its queue name, resolved options and handler, with `kind` telling a per-message
+ * handler (`app.queue`) from a batch handler (`app.queueBatch`).
+ *
+ * @example
+ * ```ts
+ * const consumer: QueueRegistration | undefined = app.triggers.queues.get("orders");
+ * if (consumer?.kind === "batch") console.log("batches of up to", consumer.options.maxBatchSize);
+ * ```
+ */
 export type QueueRegistration = {
   readonly name: string;
   readonly options: ResolvedQueueOptions;

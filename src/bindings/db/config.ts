@@ -1,6 +1,15 @@
 import { ConfigError } from "../../errors.js";
 
-/** Where the database is and how to authenticate. */
+/**
+ * Where the database is and how to authenticate: a libSQL URL (`libsql://`, `https://`, or `file:` where there is a
+ * filesystem) and, for Turso, an auth token. {@link resolveDatabaseConfig} builds one from the platform env.
+ *
+ * @example
+ * ```ts
+ * const config: DatabaseConfig = { url: "libsql://shop-acme.turso.io", authToken: token };
+ * const db = new Database(() => createClient(config));
+ * ```
+ */
 export interface DatabaseConfig {
   url: string;
   authToken?: string;

@@ -3,21 +3,55 @@ import { SkiffError } from "../../errors.js";
 import { type Migration, type MigrationReport, migrate } from "./migrate.js";
 import { isSqlQuery, type SqlQuery } from "./sql.js";
 
-/** A row as a plain object keyed by column name. */
+/**
+ * A row as a plain object keyed by column name. It is the default row type of `all`, `get` and `batch`; pass your
+ * own shape as their type parameter to get typed rows instead.
+ *
+ * @example
+ * ```ts
+ * const rows: Row[] = await c.var.db.all(sql`SELECT id, email FROM users`);
+ * ```
+ */
 export type Row = Record<string, unknown>;
 
-/** What a write reports: rows changed and, for inserts into rowid tables, the new rowid. */
+/**
+ * What a write reports: rows changed and, for inserts into rowid tables, the new rowid. `db.run()` returns one, and
+ * every statement's result in `db.batch()` includes one.
+ *
+ * @example
+ * ```ts
+ * const { rowsAffected }: RunResult = await ctx.db.run(sql`DELETE FROM sessions WHERE expires_at < ${Date.now()}`);
+ * ```
+ */
 export interface RunResult {
   rowsAffected: number;
   lastInsertRowid: bigint | undefined;
 }
 
-/** One statement's result inside a batch. */
+/**
+ * One statement's result inside a batch: the {@link RunResult} counts plus the rows the statement returned (empty
+ * for a write without `RETURNING`). `db.batch()` resolves to one per statement, in order.
+ *
+ * @example
+ * ```ts
+ * const [removed, left]: BatchResult[] = await c.var.db.batch([sql`DELETE FROM carts WHERE id = ${id}`, sql`SELECT count(*) AS n FROM carts`]);
+ * console.log(removed?.rowsAffected, left?.rows[0]?.n);
+ * ```
+ */
 export interface BatchResult<T extends Row = Row> extends RunResult {
   rows: T[];
 }
 
-/** Creates the underlying libSQL client. Called once, on first use (never at import time). */
+/**
+ * Creates the underlying libSQL client. Called once, on first use (never at import time), so an adapter can build a
+ * {@link Database} at start-up without opening a connection.
+ *
+ * @example
+ * ```ts
+ * const factory: ClientFactory = () => createClient({ url: "libsql://shop-acme.turso.io", authToken: token });
+ * const db = new Database(factory);
+ * ```
+ */
 export type ClientFactory = () => Client;
 
 function assertQuery(query: unknown, method: string): asserts query is SqlQuery {

@@ -20,7 +20,15 @@ export interface Migration {
   sql: string | readonly string[];
 }
 
-/** What {@link migrate} did: the ids it applied now and those already applied before (by this or another process). */
+/**
+ * What {@link migrate} did: the ids it applied now and those already applied before (by this or another process).
+ *
+ * @example
+ * ```ts
+ * const { applied, skipped }: MigrationReport = await db.migrate(migrations);
+ * log.info("migrations", { applied, skipped });
+ * ```
+ */
 export interface MigrationReport {
   applied: string[];
   skipped: string[];

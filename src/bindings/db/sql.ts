@@ -1,6 +1,15 @@
 import type { InValue } from "@libsql/client/web";
 
-/** A value that can be bound as a SQL parameter. */
+/**
+ * A value that can be bound as a SQL parameter: a string, number, bigint, boolean, `Date`, bytes (`Uint8Array` or
+ * `ArrayBuffer`) or `null` (libSQL's `InValue`). {@link sql} throws on any other interpolated value, `undefined`
+ * included, except a nested `sql` fragment.
+ *
+ * @example
+ * ```ts
+ * const args: SqlValue[] = sql`SELECT * FROM users WHERE email = ${email} AND active = ${true}`.args;
+ * ```
+ */
 export type SqlValue = InValue;
 
 const FRAGMENT = Symbol.for("skiff.sql");

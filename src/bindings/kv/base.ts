@@ -9,7 +9,15 @@ import {
 } from "./limits.js";
 import type { KVGetType, KVListOptions, KVListResult, KVPutOptions, KVStore, KVValue } from "./types.js";
 
-/** A stored entry as a backend sees it. `expiresAt` is ms since the epoch, or null. */
+/**
+ * A stored entry as a backend sees it. `expiresAt` is ms since the epoch, or null. {@link KVBackend} has already
+ * checked the key and encoded the value when a backend's `write` receives one.
+ *
+ * @example
+ * ```ts
+ * const entry: KVEntry = { key: "session:abc", value: new TextEncoder().encode("{}"), expiresAt: Date.now() + 3_600_000 };
+ * ```
+ */
 export interface KVEntry {
   key: string;
   value: Uint8Array;

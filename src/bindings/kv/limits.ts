@@ -1,7 +1,15 @@
 import { SkiffError } from "../../errors.js";
 import type { KVListOptions, KVPutOptions, KVValue } from "./types.js";
 
-/** Cloudflare KV's limits, enforced by every backend so an app that works locally works on Workers. */
+/**
+ * Cloudflare KV's limits, enforced by every backend so an app that works locally works on Workers: keys up to 512
+ * bytes, values up to 25 MiB, TTLs of at least 60 seconds, and at most 1000 keys per `list` page.
+ *
+ * @example
+ * ```ts
+ * await c.var.kv.put("otp:ada", code, { expirationTtl: KV_LIMITS.minTtlSeconds }); // the shortest TTL allowed
+ * ```
+ */
 export const KV_LIMITS = {
   maxKeyBytes: 512,
   maxValueBytes: 25 * 1024 * 1024,

@@ -1,4 +1,13 @@
-/** A message on its way to a queue backend: a JSON-serialisable body and an optional delivery delay. */
+/**
+ * A message on its way to a queue backend: a JSON-serialisable body and an optional delivery delay. Producers build
+ * them after validation; a {@link QueueTransport} receives them in batches.
+ *
+ * @example
+ * ```ts
+ * const messages: OutgoingMessage[] = [{ body: { orderId: "o1" } }, { body: { orderId: "o2" }, delaySeconds: 60 }];
+ * await store.transport("orders").send(messages);
+ * ```
+ */
 export interface OutgoingMessage {
   body: unknown;
   delaySeconds?: number;
@@ -17,7 +26,14 @@ export interface QueueTransport {
   send(messages: readonly OutgoingMessage[]): Promise<void>;
 }
 
-/** Options of a single send. */
+/**
+ * Options of a single send. On `sendBatch` they apply to every message that sets no `delaySeconds` of its own.
+ *
+ * @example
+ * ```ts
+ * await c.var.queues.orders.send(order, { delaySeconds: 300 }); // delivered in five minutes at the earliest
+ * ```
+ */
 export interface SendOptions {
   /** Seconds before the message may be delivered (0–43200). */
   delaySeconds?: number;
@@ -44,6 +60,13 @@ export interface QueueProducer<In> {
 /**
  * The strictest limits among the platforms skiff targets (Cloudflare Queues), applied on every platform so that an
  * app tested locally cannot fail on its first deploy.
+ *
+ * @example
+ * ```ts
+ * for (let i = 0; i < bodies.length; i += QUEUE_LIMITS.maxBatchMessages) {
+ *   await c.var.queues.orders.sendBatch(bodies.slice(i, i + QUEUE_LIMITS.maxBatchMessages).map((body) => ({ body })));
+ * }
+ * ```
  */
 export const QUEUE_LIMITS = {
   maxMessageBytes: 128 * 1024,

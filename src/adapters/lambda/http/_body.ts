@@ -1,7 +1,7 @@
 // Bodies in both directions. Internal: used by to-request.ts and to-result.ts.
 
 /**
- * The request body as bytes, or `undefined` for GET and HEAD (fetch forbids a body there) and for an empty body.
+ * @internal The request body as bytes, or `undefined` for GET and HEAD (fetch forbids a body there) and for an empty body.
  * Bytes rather than a string so `Request` does not invent a `text/plain` content type the client never sent.
  */
 export function requestBody(
@@ -24,7 +24,7 @@ const TEXT_TYPES = new Set([
 ]);
 
 /**
- * Whether a response of this type can travel as a plain JSON string: `text/*`, JSON, XML, JavaScript,
+ * @internal Whether a response of this type can travel as a plain JSON string: `text/*`, JSON, XML, JavaScript,
  * `+json`/`+xml` suffixes, form-urlencoded, SVG, and any type that names a charset. The result body is a
  * UTF-8 JSON string, so a charset other than UTF-8 or ASCII goes as base64 to keep its bytes.
  */
@@ -49,7 +49,7 @@ export function isTextContentType(contentType: string | null): boolean {
 }
 
 /**
- * The response body as text when its type is text and its bytes are valid UTF-8, else as base64 with
+ * @internal The response body as text when its type is text and its bytes are valid UTF-8, else as base64 with
  * `isBase64Encoded: true` (API Gateway, Function URLs and ALB decode it back to bytes; a REST API must list the
  * type in `binaryMediaTypes`, https://docs.aws.amazon.com/apigateway/latest/developerguide/api-gateway-payload-encodings.html).
  * A compressed body (`content-encoding` other than identity) is binary whatever its type.

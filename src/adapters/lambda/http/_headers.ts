@@ -4,7 +4,7 @@
 const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 
 /**
- * Make `value` acceptable to `Headers`, which throws on any character above U+00FF (a ByteString). When the value
+ * @internal Make `value` acceptable to `Headers`, which throws on any character above U+00FF (a ByteString). When the value
  * has such a character we send its UTF-8 bytes one per character (latin1), which is exactly what a Node HTTP
  * server shows for the same bytes on the wire; the app recovers the text with
  * `new TextDecoder().decode(Uint8Array.from(value, (c) => c.charCodeAt(0)))`. Values already within latin1 pass
@@ -20,7 +20,7 @@ export function toHeaderValue(value: string): string {
 }
 
 /**
- * Build `Headers` from a single-value map, a multi-value map, and (v2) a cookie list.
+ * @internal Build `Headers` from a single-value map, a multi-value map, and (v2) a cookie list.
  *
  * REST events carry every header in both `headers` and `multiValueHeaders`; appending both duplicates values
  * ("*\/*, *\/*"), so a name present in `multiValueHeaders` (compared case-insensitively) is taken from there only

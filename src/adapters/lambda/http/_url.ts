@@ -5,7 +5,7 @@ const HOST = /^(?:[A-Za-z0-9.-]+|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 const firstOf = (value: string | null): string | undefined => value?.split(",")[0]?.trim() || undefined;
 
 /**
- * `scheme://host` for the request. The scheme is `x-forwarded-proto` (API Gateway and ALB set it; ALB may say
+ * @internal `scheme://host` for the request. The scheme is `x-forwarded-proto` (API Gateway and ALB set it; ALB may say
  * "http") and defaults to https. The host is `host`, else `x-forwarded-host`, else `requestContext.domainName`;
  * a candidate that is not a plain host[:port] is skipped so a crafted header cannot move the path or userinfo.
  */
@@ -18,7 +18,7 @@ export function origin(headers: Headers, domainName: string | undefined): string
 }
 
 /**
- * Keep a path's percent-encoding exactly as sent (`/files/a%20b` stays so). Only what the URL parser would
+ * @internal Keep a path's percent-encoding exactly as sent (`/files/a%20b` stays so). Only what the URL parser would
  * otherwise misread is escaped: `?` and `#` (they would cut the path), `\` (read as `/`), spaces and controls
  * (stripped or dropped), and a `%` not followed by two hex digits. REST `path`, Function URL and ALB paths arrive
  * encoded and pass untouched; a path handed over decoded becomes safe instead of injecting a query. Non-ASCII is
@@ -29,7 +29,7 @@ export function encodedPath(path: string): string {
   return escaped.startsWith("/") ? escaped : `/${escaped}`;
 }
 
-/** Remove `prefix` from `path` when it is a whole leading segment run: "/api" strips "/api/x" and "/api", not "/apis". */
+/** @internal Remove `prefix` from `path` when it is a whole leading segment run: "/api" strips "/api/x" and "/api", not "/apis". */
 export function stripPrefix(path: string, prefix: string | undefined): string {
   const normal = prefix?.replace(/^\/*/, "/").replace(/\/+$/, "");
   if (!normal || normal === "/") return path;
@@ -38,7 +38,7 @@ export function stripPrefix(path: string, prefix: string | undefined): string {
 }
 
 /**
- * REST query: API Gateway hands over decoded keys and values, so each is re-encoded with `encodeURIComponent`
+ * @internal REST query: API Gateway hands over decoded keys and values, so each is re-encoded with `encodeURIComponent`
  * (`a=1 2` becomes `a=1%202`, `x=a&b` becomes `x=a%26b`). Repeated keys come from `multiValueQueryStringParameters`,
  * which is preferred; `queryStringParameters` keeps only the last value of a key.
  */
@@ -52,7 +52,7 @@ export function encodedQuery(
 }
 
 /**
- * ALB query: the load balancer does not decode keys or values
+ * @internal ALB query: the load balancer does not decode keys or values
  * (https://docs.aws.amazon.com/elasticloadbalancing/latest/application/lambda-functions.html#receive-event-from-load-balancer),
  * so they are joined as they came; encoding them again would double-encode `%20` into `%2520`.
  */
@@ -67,7 +67,7 @@ export function rawQuery(
   );
 }
 
-/** A raw query string kept as sent, except that `#` (never literal in a query) must not start a fragment. */
+/** @internal A raw query string kept as sent, except that `#` (never literal in a query) must not start a fragment. */
 export function safeQuery(query: string | undefined): string {
   return (query ?? "").replace(/#/g, "%23");
 }

@@ -17,7 +17,16 @@ const SCHEMA = [
   `CREATE INDEX IF NOT EXISTS _skiff_queue_ready ON _skiff_queue (queue, visible_at, seq)`,
 ];
 
-/** A message leased to a consumer. `attempts` counts this delivery. */
+/**
+ * A message leased to a consumer. `attempts` counts this delivery. {@link LibsqlQueueStore.receive} returns them
+ * with the body parsed from JSON but not yet validated against the queue's schema.
+ *
+ * @example
+ * ```ts
+ * const { lease, messages } = await store.receive("orders", { max: 10, visibilitySeconds: 30 });
+ * const first: LeasedMessage | undefined = messages[0]; // { id, body, attempts: 1, timestamp }
+ * ```
+ */
 export interface LeasedMessage {
   id: string;
   body: unknown;
@@ -25,10 +34,27 @@ export interface LeasedMessage {
   timestamp: Date;
 }
 
-/** How to settle one leased message. */
+/**
+ * How to settle one leased message: `ack` deletes it, `retry` makes it visible again after `delaySeconds`. Passed
+ * to {@link LibsqlQueueStore.settle} together with the lease the message came from.
+ *
+ * @example
+ * ```ts
+ * const settlements: Settle[] = [{ id: a.id, action: "ack" }, { id: b.id, action: "retry", delaySeconds: 60 }];
+ * await store.settle(lease, settlements);
+ * ```
+ */
 export type Settle = { id: string; action: "ack" } | { id: string; action: "retry"; delaySeconds: number };
 
-/** Counts of one queue, for `skiff dev`, health checks and tests. */
+/**
+ * Counts of one queue, for `skiff dev`, health checks and tests: `ready` messages can be delivered now, `delayed`
+ * ones wait for a send or retry delay, and `inFlight` ones are leased to a consumer.
+ *
+ * @example
+ * ```ts
+ * const { ready, delayed, inFlight }: QueueStats = await store.stats("orders");
+ * ```
+ */
 export interface QueueStats {
   ready: number;
   delayed: number;
