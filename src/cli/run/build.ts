@@ -5,10 +5,9 @@ import { shipPackages } from "../bundle/ship-packages.js";
 import { measureDirectory, type SizeLimit } from "../bundle/sizes.js";
 import { CliError, type Problem } from "../errors.js";
 import { formatBytes } from "../output.js";
-import { validatePlans } from "../targets/plans.js";
 import { getTarget } from "../targets/registry.js";
-import type { Target, TargetInput, TargetName } from "../targets/types.js";
-import { limitBytes, loadContext, type ProjectOptions } from "./context.js";
+import type { Target, TargetName } from "../targets/types.js";
+import { limitBytes, loadTargetInput, type ProjectOptions } from "./context.js";
 
 /**
  * Options of {@link runBuild}: the target and the overrides of `skiff build`.
@@ -133,16 +132,8 @@ export function bundleProblems(
  */
 export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   const target: Target = getTarget(options.target);
-  validatePlans(options.plan);
-  const context = await loadContext(options);
-  const { project } = context;
-  const input: TargetInput = {
-    ...context,
-    entry: options.entry,
-    config: options.config,
-    plan: options.plan,
-    basePath: options.basePath,
-  };
+  const input = await loadTargetInput(options);
+  const { project } = input;
   const entry = target.resolveEntry(input);
   const limits = withOverride(target.limits(input, entry), limitBytes(options.limit));
   const outDir = options.outDir ? resolve(project.root, options.outDir) : join(project.outDir, target.name);

@@ -2,11 +2,10 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { bundle } from "../bundle/bundle.js";
 import { CliError, type Problem } from "../errors.js";
-import { validatePlans } from "../targets/plans.js";
 import { getTarget } from "../targets/registry.js";
-import { TARGET_NAMES, type TargetInput, type TargetName } from "../targets/types.js";
+import { TARGET_NAMES, type TargetName } from "../targets/types.js";
 import { bundleErrorText, bundleProblems, withOverride } from "./build.js";
-import { limitBytes, loadContext, type ProjectOptions } from "./context.js";
+import { limitBytes, loadTargetInput, type ProjectOptions } from "./context.js";
 
 /**
  * Options of {@link runCheck}. Without `targets`, every target whose entry exists is checked.
@@ -59,16 +58,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
   const names = options.targets?.length ? options.targets.map((t) => getTarget(t).name) : [...TARGET_NAMES];
   if (names.length > 1 && (options.entry || options.config))
     throw new CliError("--entry and --config need a single --target");
-  validatePlans(options.plan);
-  const context = await loadContext(options);
-  const { project } = context;
-  const input: TargetInput = {
-    ...context,
-    entry: options.entry,
-    config: options.config,
-    plan: options.plan,
-    basePath: options.basePath,
-  };
+  const input = await loadTargetInput(options);
+  const { project } = input;
   const report: CheckReport = { ok: true, targets: [], problems: [] };
   const step = options.progress ?? (() => () => undefined);
   for (const name of names) {

@@ -3,6 +3,8 @@ import { describeApp, type AppManifest } from "../app/manifest.js";
 import { CliError } from "../errors.js";
 import { resolveProject, type Project } from "../project.js";
 import { parseSize } from "../bundle/sizes.js";
+import { validatePlans } from "../targets/plans.js";
+import type { TargetInput } from "../targets/types.js";
 
 /**
  * Options every command shares: where the project is and which app module to load.
@@ -60,4 +62,27 @@ export function limitBytes(text: string | undefined): number | undefined {
   } catch (error) {
     throw new CliError(`--limit: ${(error as Error).message}`);
   }
+}
+
+/**
+ * Loads the project and its app and combines them with the target flags every target command takes
+ * (`--entry`, `--config`, `--plan`, `--base-path`), after checking the plans.
+ *
+ * @example
+ * ```ts
+ * const input = await loadTargetInput({ app: "examples/shop/app.ts", plan: "free" });
+ * ```
+ */
+export async function loadTargetInput(
+  options: ProjectOptions & Pick<TargetInput, "entry" | "config" | "plan" | "basePath">,
+): Promise<TargetInput> {
+  validatePlans(options.plan);
+  const context = await loadContext(options);
+  return {
+    ...context,
+    entry: options.entry,
+    config: options.config,
+    plan: options.plan,
+    basePath: options.basePath,
+  };
 }
