@@ -2,7 +2,7 @@ import { Hono, type Env, type MiddlewareHandler } from "hono";
 import type { HonoOptions } from "hono/hono-base";
 import type { BlankSchema, Schema } from "hono/types";
 import { onError, notFound } from "./problem.js";
-import { missingRuntime, runtimeOf } from "./runtime.js";
+import { detachedRuntime, runtimeOf } from "./runtime.js";
 import type { SchemaOutput } from "./schema.js";
 import { TriggerRegistry, resolveQueueOptions } from "./triggers/registry.js";
 import type {
@@ -79,7 +79,7 @@ export class Skiff<
     Object.defineProperty(this, "logOptions", { value: log, enumerable: false });
     Object.defineProperty(this, "migrations", { value: migrations, enumerable: false });
     for (const [name, schema] of Object.entries(queues ?? {})) this.triggers.addSchema(name, schema);
-    this.use("*", bindings);
+    this.use("*", bindingsOf(this));
     this.onError(onError);
     this.notFound(notFound);
   }
@@ -201,20 +201,23 @@ export class Skiff<
 }
 
 // Puts the adapter's bindings on the context. Per request it only copies references: clients are per runtime.
-const bindings: MiddlewareHandler<SkiffEnv> = async function skiffBindings(c, next) {
-  if (c.get("db") === undefined) {
-    let runtime;
-    try {
-      runtime = runtimeOf(c.executionCtx);
-    } catch {
-      runtime = undefined; // no execution context at all (app.request() without an adapter)
+// Without an adapter (Hono's app.request()), routes that use no binding still work; see detachedRuntime().
+function bindingsOf(app: Parameters<typeof detachedRuntime>[0]): MiddlewareHandler {
+  return async function skiffBindings(c, next) {
+    if (c.get("db") === undefined) {
+      let runtime;
+      try {
+        runtime = runtimeOf(c.executionCtx);
+      } catch {
+        runtime = undefined; // no execution context at all
+      }
+      runtime ??= detachedRuntime(app);
+      c.set("db", runtime.db);
+      c.set("kv", runtime.kv);
+      c.set("queues", runtime.queues);
+      c.set("log", runtime.log);
+      c.set("platform", runtime.platform);
     }
-    if (!runtime) throw missingRuntime();
-    c.set("db", runtime.db);
-    c.set("kv", runtime.kv);
-    c.set("queues", runtime.queues);
-    c.set("log", runtime.log);
-    c.set("platform", runtime.platform);
-  }
-  await next();
-};
+    await next();
+  };
+}

@@ -1,5 +1,6 @@
 import type { ExecutionContext } from "hono";
-import type { Database } from "./bindings/db/database.js";
+import { Database } from "./bindings/db/database.js";
+import { LibsqlKV } from "./bindings/kv/libsql.js";
 import type { Migration } from "./bindings/db/migrate.js";
 import type { KVStore } from "./bindings/kv/types.js";
 import { createProducer } from "./bindings/queues/producer.js";
@@ -152,10 +153,36 @@ export function runtimeOf(executionCtx: unknown): SkiffRuntime | undefined {
   return runtime instanceof SkiffRuntime ? runtime : undefined;
 }
 
-/** @internal Thrown when a request reaches the app without an adapter. */
+/**
+ * @internal The runtime of a request that reached the app without an adapter (Hono's `app.request()` or
+ * `app.fetch()` called directly): routes that use no binding work as in Hono, and the first use of `db`, `kv` or a
+ * queue fails with an error that says how to run the app. One per app, created on first need.
+ */
+export function detachedRuntime(app: Parameters<typeof createRuntime>[0]): SkiffRuntime {
+  let runtime = detached.get(app.triggers);
+  if (!runtime) {
+    const unavailable = () =>
+      new Database(() => {
+        throw missingRuntime();
+      });
+    runtime = createRuntime(app, {
+      platform: "none",
+      env: {},
+      db: unavailable,
+      kv: () => new LibsqlKV(unavailable()),
+      queue: () => ({ send: () => Promise.reject(missingRuntime()) }),
+    });
+    detached.set(app.triggers, runtime);
+  }
+  return runtime;
+}
+
+const detached = new WeakMap<TriggerRegistry, SkiffRuntime>();
+
+/** @internal Thrown when a binding is used by a request that reached the app without an adapter. */
 export function missingRuntime(): SkiffError {
   return new SkiffError(
-    "this request reached the app without a skiff runtime: serve the app through an adapter (serve, toCloudflare, toLambda, toVercel) or skiff/testing",
+    "this request reached the app without a skiff runtime, so it has no db, kv or queues: serve the app through an adapter (serve, toCloudflare, toLambda, toVercel), or test it with skiff/testing's createTestRuntime(app)",
   );
 }
 

@@ -13,7 +13,7 @@ import type { AnySchema, SchemaInput } from "./schema.js";
  * app.get("/api/platform", (c) => c.text(c.var.platform)); // "cloudflare", "lambda", "node", ...
  * ```
  */
-export type PlatformName = "cloudflare" | "vercel-edge" | "vercel-node" | "lambda" | "node" | "test";
+export type PlatformName = "cloudflare" | "vercel-edge" | "vercel-node" | "lambda" | "node" | "test" | "none";
 
 /**
  * Queue names mapped to the Standard Schema (zod, ...) of their message bodies. It is the `queues` option of

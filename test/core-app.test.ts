@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { ProblemError, Skiff, cronFromSlug, cronSlug } from "skiff";
+import { ProblemError, Skiff, cronFromSlug, cronSlug, sql } from "skiff";
 import { createTestRuntime } from "skiff/testing";
 
 const req = (path: string, init?: RequestInit) => new Request(`http://app.test${path}`, init);
@@ -40,14 +40,22 @@ describe("a skiff app is a Hono app", () => {
     expect(await (await t.fetch(req("/nope"))).text()).toBe("nothing");
   });
 
-  it("serves app.request() only through an adapter or skiff/testing, and says so", async () => {
+  it("answers app.request() without an adapter, and says how to run it when a route needs a binding", async () => {
     const app = new Skiff();
-    app.get("/", (c) => c.text("hi"));
+    app.get("/", (c) => c.text(`hi from ${c.var.platform}`));
+    app.get("/users", async (c) => c.json(await c.var.db.all(sql`SELECT 1 AS one`)));
+    app.get("/cache", async (c) => c.text((await c.var.kv.get("k")) ?? "none"));
+    expect(await (await app.request("/")).text()).toBe("hi from none");
+
     const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
-    const res = await app.request("/");
-    expect(res.status).toBe(500);
-    expect(String(logged.mock.calls[0]?.[0])).toContain(
-      "without a skiff runtime: serve the app through an adapter",
+    for (const path of ["/users", "/cache"]) {
+      const res = await app.request(path);
+      expect(res.status).toBe(500);
+      expect(await res.text()).not.toContain("runtime"); // a 500 shows nothing of the internals...
+    }
+    // ...while the log says what to do.
+    expect(logged.mock.calls.map((call) => String(call[0])).join("\n")).toContain(
+      "without a skiff runtime, so it has no db, kv or queues",
     );
     logged.mockRestore();
   });
