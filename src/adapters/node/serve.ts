@@ -115,6 +115,8 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
   );
   const testScheduled = options.testScheduled ?? env.NODE_ENV !== "production";
   const envPrototype = Object.freeze({ ...env });
+  // One execution context for the life of the server: waitUntil always goes to the same tracker.
+  const context = runtimeContext(runtime, tracker);
 
   const fetch = (request: Request, bindings: HttpBindings): Response | Promise<Response> => {
     if (testScheduled) {
@@ -123,7 +125,7 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
     }
     // c.env is the process env plus node-server's incoming/outgoing, so Hono helpers such as getConnInfo work.
     const requestEnv = Object.assign(Object.create(envPrototype) as Record<string, unknown>, bindings);
-    return app.fetch(request, requestEnv, runtimeContext(runtime, tracker));
+    return app.fetch(request, requestEnv, context);
   };
 
   const port = options.port ?? (env.PORT ? Number(env.PORT) : 8787);
