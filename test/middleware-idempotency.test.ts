@@ -2,19 +2,9 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Env, Hono } from "hono";
-import {
-  createRuntime,
-  dispatchQueue,
-  type IncomingMessage,
-  type KVStore,
-  type Logger,
-  MemoryKV,
-  type QueueSchemas,
-  runtimeContext,
-  Skiff,
-  WaitUntilTracker,
-} from "skiff";
-import { nodeDatabase, serve, type SkiffServer } from "skiff/node";
+import { type IncomingMessage, type KVStore, type Logger, MemoryKV, type QueueSchemas, Skiff } from "skiff";
+import { serve, type SkiffServer } from "skiff/node";
+import { createTestRuntime } from "skiff/testing";
 import { afterAll, afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { bodyLimit } from "../middleware/body-limit/index.js";
@@ -27,30 +17,13 @@ const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: ()
 
 /** An app on real local bindings (a temp libSQL file, MemoryKV) called in-process, as an adapter would. */
 function inProcess<E extends Env, Q extends QueueSchemas>(app: Skiff<E, Q>, kv: KVStore = new MemoryKV()) {
-  const db = nodeDatabase({ url: tempDbUrl() });
-  const runtime = createRuntime(app, {
-    platform: "test",
-    env: {},
-    db: () => db,
-    kv: () => kv,
-    queue: (name) => {
-      throw new Error(`no queue ${name} in this test`);
-    },
-    log: silent,
-  });
-  const tracker = new WaitUntilTracker(runtime.log);
-  const harness = {
-    runtime,
-    fetch: (path: string, init?: RequestInit) =>
-      app.fetch(new Request(`http://test${path}`, init), runtime.env, runtimeContext(runtime, tracker)),
-    deliver: (queue: string, messages: IncomingMessage[]) =>
-      dispatchQueue(app.triggers, runtime, queue, messages, tracker.waitUntil),
-    close: async () => {
-      await tracker.settle();
-      db.close();
-    },
+  const t = createTestRuntime(app, { databaseUrl: tempDbUrl(), kv, log: silent });
+  return {
+    runtime: t.runtime,
+    fetch: (path: string, init?: RequestInit) => t.fetch(new Request(`http://test${path}`, init)),
+    deliver: (queue: string, messages: IncomingMessage[]) => t.deliver(queue, messages),
+    close: () => t.close(),
   };
-  return harness;
 }
 
 const gates: Array<() => void> = [];

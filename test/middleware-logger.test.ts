@@ -6,18 +6,8 @@ import { cors } from "hono/cors";
 import { etag } from "hono/etag";
 import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
-import {
-  createRuntime,
-  dispatchCron,
-  dispatchQueue,
-  type LogRecord,
-  MemoryKV,
-  type QueueSchemas,
-  runtimeContext,
-  Skiff,
-  WaitUntilTracker,
-} from "skiff";
-import { nodeDatabase } from "skiff/node";
+import { type LogRecord, type QueueSchemas, Skiff } from "skiff";
+import { createTestRuntime } from "skiff/testing";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { type LoggerMiddlewareOptions, logger, redactingSink } from "../middleware/logger/index.js";
@@ -30,34 +20,12 @@ const tempDbUrl = () => `file:${join(mkdtempSync(join(tmpdir(), "skiff-log-")), 
 
 /** The app on real local bindings, with the runtime logger built from the app's own `log` option. */
 function inProcess<E extends Env, Q extends QueueSchemas>(app: Skiff<E, Q>) {
-  const db = nodeDatabase({ url: tempDbUrl() });
-  const runtime = createRuntime(app, {
-    platform: "node",
-    env: {},
-    db: () => db,
-    kv: () => new MemoryKV(),
-    queue: (name) => {
-      throw new Error(`no queue ${name} in this test`);
-    },
-  });
-  const tracker = new WaitUntilTracker(runtime.log);
+  const t = createTestRuntime(app, { databaseUrl: tempDbUrl(), platform: "node" });
   return {
-    fetch: (path: string, init?: RequestInit) =>
-      app.fetch(new Request(`http://test${path}`, init), runtime.env, runtimeContext(runtime, tracker)),
-    fireCron: (cron: string) =>
-      dispatchCron(app.triggers, runtime, { cron, scheduledTime: Date.now() }, tracker.waitUntil),
-    deliver: (queue: string, body: unknown) =>
-      dispatchQueue(
-        app.triggers,
-        runtime,
-        queue,
-        [{ id: "m1", body, attempts: 1, timestamp: new Date() }],
-        tracker.waitUntil,
-      ),
-    close: async () => {
-      await tracker.settle();
-      db.close();
-    },
+    fetch: (path: string, init?: RequestInit) => t.fetch(new Request(`http://test${path}`, init)),
+    fireCron: (cron: string) => t.fireCron(cron),
+    deliver: (queue: string, body: unknown) => t.deliver(queue, [{ id: "m1", body }]),
+    close: () => t.close(),
   };
 }
 

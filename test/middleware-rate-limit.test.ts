@@ -3,20 +3,18 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { type Context, type Env, Hono } from "hono";
 import {
-  createRuntime,
   type KVStore,
   type Logger,
   type LogRecord,
   MemoryKV,
   type QueueSchemas,
   type PlatformName,
-  runtimeContext,
   Skiff,
   type SkiffVariables,
-  WaitUntilTracker,
   createLogger,
 } from "skiff";
-import { nodeDatabase, serve, type SkiffServer } from "skiff/node";
+import { serve, type SkiffServer } from "skiff/node";
+import { createTestRuntime } from "skiff/testing";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { clientIp, rateLimit, type RateLimitOptions } from "../middleware/rate-limit/index.js";
 import { retryAfterMs, toSeconds, windowPosition } from "../middleware/rate-limit/window.js";
@@ -34,34 +32,11 @@ interface HarnessOptions {
 }
 
 function inProcess<E extends Env, Q extends QueueSchemas>(app: Skiff<E, Q>, options: HarnessOptions = {}) {
-  const db = nodeDatabase({ url: tempDbUrl() });
-  const kv = options.kv ?? new MemoryKV();
-  const runtime = createRuntime(app, {
-    platform: options.platform ?? "test",
-    env: options.env ?? {},
-    db: () => db,
-    kv: () => kv,
-    queue: (name) => {
-      throw new Error(`no queue ${name} in this test`);
-    },
-    log: options.log ?? silent,
-  });
-  const tracker = new WaitUntilTracker(runtime.log);
+  const t = createTestRuntime(app, { databaseUrl: tempDbUrl(), log: silent, ...options });
   return {
-    db,
-    fetch: async (path: string, init?: RequestInit) => {
-      const res = await app.fetch(
-        new Request(`http://test${path}`, init),
-        runtime.env,
-        runtimeContext(runtime, tracker),
-      );
-      await tracker.settle();
-      return res;
-    },
-    close: async () => {
-      await tracker.settle();
-      db.close();
-    },
+    db: t.db,
+    fetch: (path: string, init?: RequestInit) => t.fetch(new Request(`http://test${path}`, init)),
+    close: () => t.close(),
   };
 }
 

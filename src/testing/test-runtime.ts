@@ -3,13 +3,15 @@ import type { Skiff } from "../app.js";
 import type { Database } from "../bindings/db/database.js";
 import { LibsqlKV } from "../bindings/kv/libsql.js";
 import { MemoryKV } from "../bindings/kv/memory.js";
+import type { KVStore } from "../bindings/kv/types.js";
 import { drainOnce } from "../bindings/queues/libsql/drain.js";
 import { LibsqlQueueStore } from "../bindings/queues/libsql/store.js";
 import { nodeDatabase } from "../local/database.js";
 import type { Logger } from "../logger.js";
 import { createRuntime, runtimeContext, type SkiffRuntime } from "../runtime.js";
 import { dispatchCron } from "../triggers/dispatch-cron.js";
-import type { QueueSchemas } from "../types.js";
+import { dispatchQueue, type MessageResult } from "../triggers/dispatch-queue.js";
+import type { PlatformName, QueueSchemas } from "../types.js";
 import { WaitUntilTracker } from "../wait-until.js";
 
 /**
@@ -26,9 +28,14 @@ export interface TestRuntimeOptions {
   env?: Record<string, unknown>;
   /** Database URL. Default: a private in-memory libSQL database. */
   databaseUrl?: string;
-  /** KV backend: `"memory"` (default) or `"libsql"` (in the test database). */
-  kv?: "memory" | "libsql";
-  /** Logger; default a silent one, so test output stays readable. */
+  /** KV backend: `"memory"` (default), `"libsql"` (in the test database), or a store of your own. */
+  kv?: "memory" | "libsql" | KVStore;
+  /** The platform handlers see (`c.var.platform`), for code that branches on it. Default `"test"`. */
+  platform?: PlatformName;
+  /**
+   * Logger. Default: the app's own logger when `new Skiff({ log: { sink } })` configured a sink (so tests can read
+   * what it writes), otherwise a silent one, so test output stays readable.
+   */
   log?: Logger;
 }
 
@@ -53,6 +60,14 @@ export interface TestRuntime {
   fireCron(expression: string, scheduledTime?: number): Promise<void>;
   /** Delivers queued messages (including retries due now) until no queue has a visible message. */
   drainQueues(): Promise<void>;
+  /**
+   * Hands `messages` to the consumer of `queue` as one batch, as a platform would (`attempts` defaults to 1), and
+   * reports each message's outcome: for testing retries and dead letters without waiting for redeliveries.
+   */
+  deliver(
+    queue: string,
+    messages: ReadonlyArray<{ id?: string; body: unknown; attempts?: number }>,
+  ): Promise<MessageResult[]>;
   close(): Promise<void>;
 }
 
@@ -74,13 +89,15 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
 ): TestRuntime {
   const db = nodeDatabase({ url: options.databaseUrl ?? ":memory:" });
   const queueStore = new LibsqlQueueStore(db);
+  const { kv = "memory" } = options;
   const runtime = createRuntime(app, {
-    platform: "test",
+    platform: options.platform ?? "test",
     env: options.env ?? {},
     db: () => db,
-    kv: () => (options.kv === "libsql" ? new LibsqlKV(db) : new MemoryKV()),
+    kv: () => (kv === "libsql" ? new LibsqlKV(db) : kv === "memory" ? new MemoryKV() : kv),
     queue: (name) => queueStore.transport(name),
-    log: options.log ?? silent,
+    // undefined lets createRuntime build the app's own logger from its `log` option.
+    log: options.log ?? (app.logOptions?.sink ? undefined : silent),
   });
   const tracker = new WaitUntilTracker(runtime.log);
   return {
@@ -104,6 +121,17 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
         }
       }
       await tracker.settle();
+    },
+    async deliver(queue, messages) {
+      const incoming = messages.map((m, i) => ({
+        id: m.id ?? `message-${i + 1}`,
+        body: m.body,
+        attempts: m.attempts ?? 1,
+        timestamp: new Date(),
+      }));
+      const results = await dispatchQueue(app.triggers, runtime, queue, incoming, tracker.waitUntil);
+      await tracker.settle();
+      return results;
     },
     async close() {
       await tracker.settle();
