@@ -2,7 +2,7 @@ import type { Env } from "hono";
 import type { BlankSchema, Schema } from "hono/types";
 import type { Skiff } from "../../app.js";
 import { SkiffError } from "../../errors.js";
-import { runtimeContext } from "../../runtime.js";
+import { runtimeContext, type RuntimeExecutionContext } from "../../runtime.js";
 import type { BindingsOf, QueueSchemas } from "../../types.js";
 import { RequestDrainer } from "./_drain.js";
 import {
@@ -92,6 +92,8 @@ interface Instance {
   readonly state: VercelState;
   readonly background: VercelWaitUntil;
   readonly drainer: RequestDrainer | undefined;
+  /** The execution context app.fetch gets: its waitUntil finds each request's Vercel context when called. */
+  readonly context: RuntimeExecutionContext;
 }
 
 /**
@@ -134,18 +136,20 @@ export function toVercel<
       intervalMs === undefined
         ? undefined
         : new RequestDrainer(app.triggers, state.runtime, state.store, intervalMs, now);
-    return { state, background: createVercelWaitUntil(state.runtime.log), drainer };
+    const background = createVercelWaitUntil(state.runtime.log);
+    const context = runtimeContext(state.runtime, { waitUntil: background.waitUntil });
+    return { state, background, drainer, context };
   };
 
   const handle: VercelHandler = async (request) => {
     instance ??= init();
-    const { state, background, drainer } = instance;
+    const { state, background, drainer, context } = instance;
     const { waitUntil } = background;
     const url = new URL(request.url);
     const endpoint = skiffEndpoint(url.pathname, basePath);
     const response = endpoint
       ? await endpoint(request, url, { registry: app.triggers, state, waitUntil, now, drainBudgetMs })
-      : await app.fetch(request, state.env as BindingsOf<E>, runtimeContext(state.runtime, { waitUntil }));
+      : await app.fetch(request, state.env as BindingsOf<E>, context);
     drainer?.afterRequest(waitUntil);
     return response;
   };
