@@ -1,10 +1,8 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Env, Hono } from "hono";
 import { type IncomingMessage, type KVStore, type Logger, MemoryKV, type QueueSchemas, Skiff } from "skiff";
 import { serve, type SkiffServer } from "skiff/node";
 import { createTestRuntime } from "skiff/testing";
+import { tempDbUrl } from "./contract/node-driver.js";
 import { afterAll, afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { bodyLimit } from "../middleware/body-limit/index.js";
@@ -12,7 +10,6 @@ import { idempotency, idempotentConsumer, type IdempotencyOptions } from "../mid
 
 // ---- harness: the only Node-specific part; the cases below use fetch-shaped calls and web APIs only ----
 
-const tempDbUrl = () => `file:${join(mkdtempSync(join(tmpdir(), "skiff-idem-")), "test.db")}`;
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 /** An app on real local bindings (a temp libSQL file, MemoryKV) called in-process, as an adapter would. */

@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Env, Hono } from "hono";
 import { cors } from "hono/cors";
 import { etag } from "hono/etag";
@@ -8,6 +5,7 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { type LogRecord, type QueueSchemas, Skiff } from "skiff";
 import { createTestRuntime } from "skiff/testing";
+import { tempDbUrl } from "./contract/node-driver.js";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
 import { type LoggerMiddlewareOptions, logger, redactingSink } from "../middleware/logger/index.js";
@@ -15,8 +13,6 @@ import { requestId } from "../middleware/request-id/index.js";
 import type { Logger } from "skiff";
 
 // ---- harness: the only Node-specific part; the cases below use fetch-shaped calls and web APIs only ----
-
-const tempDbUrl = () => `file:${join(mkdtempSync(join(tmpdir(), "skiff-log-")), "test.db")}`;
 
 /** The app on real local bindings, with the runtime logger built from the app's own `log` option. */
 function inProcess<E extends Env, Q extends QueueSchemas>(app: Skiff<E, Q>) {

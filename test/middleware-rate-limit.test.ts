@@ -1,6 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import { type Context, type Env, Hono } from "hono";
 import {
   type KVStore,
@@ -15,13 +12,13 @@ import {
 } from "skiff";
 import { serve, type SkiffServer } from "skiff/node";
 import { createTestRuntime } from "skiff/testing";
+import { tempDbUrl } from "./contract/node-driver.js";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { clientIp, rateLimit, type RateLimitOptions } from "../middleware/rate-limit/index.js";
 import { retryAfterMs, toSeconds, windowPosition } from "../middleware/rate-limit/window.js";
 
 // ---- harness: the only Node-specific part; the cases below use fetch-shaped calls and web APIs only ----
 
-const tempDbUrl = () => `file:${join(mkdtempSync(join(tmpdir(), "skiff-rl-")), "test.db")}`;
 const silent: Logger = { debug() {}, info() {}, warn() {}, error() {}, child: () => silent };
 
 interface HarnessOptions {
