@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { describe, expect, it } from "vitest";
@@ -17,13 +16,7 @@ import {
   toRequest,
   toResult,
 } from "../src/adapters/lambda/http/index.js";
-
-// Real events from aws/aws-lambda-go (see ../shared/fixtures/aws-lambda-events/README.md). CI places shared/
-// beside the repository, so this relative URL holds there too.
-const fixture = <T>(name: string): T =>
-  JSON.parse(
-    readFileSync(new URL(`../../shared/fixtures/aws-lambda-events/${name}`, import.meta.url), "utf8"),
-  ) as T;
+import { fixture } from "./lambda/events.js";
 
 const rest = () => fixture<ApiGatewayV1Event>("apigw-request.json");
 const restOpenApi = () => fixture<ApiGatewayV1Event>("apigw-restapi-openapi-request.json");
