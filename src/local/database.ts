@@ -19,7 +19,8 @@ export function nodeDatabase(config: DatabaseConfig): Database {
   return new Database(() => {
     const isFile = config.url.startsWith("file:");
     if (isFile) {
-      const path = config.url.slice("file:".length).split("?")[0] ?? "";
+      // The libSQL client percent-decodes the path (a space is %20): create the folder it will open.
+      const path = decodePath(config.url.slice("file:".length).split("?")[0] ?? "");
       if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
     }
     const client = createClient({
@@ -33,4 +34,12 @@ export function nodeDatabase(config: DatabaseConfig): Database {
       void client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
     return client;
   });
+}
+
+function decodePath(path: string): string {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return path;
+  }
 }

@@ -6,18 +6,20 @@ import type { TriggerRegistry } from "../triggers/registry.js";
 /**
  * Delivers the local durable queue to the app's consumers: one loop per consumed queue that drains batches while
  * there are messages, then sleeps until a send in this process wakes it or the poll interval passes (delayed and
- * retried messages, or messages sent by another process). `stop()` lets the batch in flight finish.
+ * retried messages, or messages sent by another process). `stop()` lets the batch in flight finish, for at most
+ * its grace: a handler that never returns cannot hold shutdown, and its messages are released for redelivery.
  *
  * @example
  * ```ts
  * const worker = new LocalQueueWorker(app.triggers, runtime, store, tracker.waitUntil);
  * worker.start();
- * await worker.stop();
+ * await worker.stop(5_000); // resolves within 5 s, whatever the handlers do
  * ```
  */
 export class LocalQueueWorker {
   #running = false;
   readonly #loops: Promise<void>[] = [];
+  readonly #drains = new Set<Promise<void>>();
   readonly #wakers = new Map<string, () => void>();
   #unsubscribe: (() => void) | undefined;
 
@@ -64,7 +66,14 @@ export class LocalQueueWorker {
   }
 
   /** Delivers until every consumed queue has nothing visible (for tests and `skiff dev`). */
-  async drain(): Promise<void> {
+  drain(): Promise<void> {
+    const run = this.#drain();
+    const tracked = run.catch(() => undefined).finally(() => this.#drains.delete(tracked));
+    this.#drains.add(tracked);
+    return run;
+  }
+
+  async #drain(): Promise<void> {
     for (let busy = true; busy;) {
       busy = false;
       for (const queue of this.registry.queues.keys()) {
@@ -74,11 +83,51 @@ export class LocalQueueWorker {
     }
   }
 
-  /** Stops polling and waits for batches in flight. */
-  async stop(): Promise<void> {
+  /**
+   * Stops polling and waits for the batches in flight, for at most `graceMs` (default 10 000). Batches still
+   * running then are abandoned: their messages are released (lease cleared, visible at once, the interrupted
+   * delivery counted in `attempts`) so the next start delivers them again. Resolves with how many were released.
+   */
+  async stop(graceMs = 10_000): Promise<number> {
     this.#running = false;
     this.#unsubscribe?.();
     for (const wake of [...this.#wakers.values()]) wake();
-    await Promise.all(this.#loops.splice(0));
+    if (await settlesWithin(Promise.all([...this.#loops.splice(0), ...this.#drains]), graceMs)) return 0;
+    try {
+      const released = await this.store.releaseLeases();
+      this.runtime.log.warn(
+        "queue handlers still running at shutdown; their messages are released for redelivery",
+        { graceMs, released },
+      );
+      return released;
+    } catch (error) {
+      // Nothing is lost: the leases expire after their visibility timeout instead.
+      this.runtime.log.error("could not release the leases of unfinished queue handlers", { error });
+      return 0;
+    }
+  }
+}
+
+/**
+ * @internal Whether `work` settles (either way) within `ms`; never times out when `ms` is not finite. Shutdown uses
+ * it to bound each wait by its grace.
+ *
+ * @example
+ * ```ts
+ * if (!(await settlesWithin(runs, 5_000))) log.warn("abandoned runs still in progress");
+ * ```
+ */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  if (!Number.isFinite(ms)) return settled;
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms), false)));
+  try {
+    return await Promise.race([settled, expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }

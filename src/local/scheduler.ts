@@ -1,7 +1,9 @@
 import { Cron } from "croner";
 import type { SkiffRuntime } from "../runtime.js";
+import { cronKey } from "../triggers/cron.js";
 import { dispatchCron } from "../triggers/dispatch-cron.js";
 import type { TriggerRegistry } from "../triggers/registry.js";
+import { settlesWithin } from "./queue-worker.js";
 
 /**
  * The in-process scheduler of local runs: fires each registered cron expression in UTC, as the platforms do,
@@ -13,7 +15,7 @@ import type { TriggerRegistry } from "../triggers/registry.js";
  * const scheduler = new LocalScheduler(app.triggers, runtime, tracker.waitUntil);
  * scheduler.start();
  * console.log(scheduler.nextRuns());
- * await scheduler.stop();
+ * await scheduler.stop(5_000); // resolves within 5 s, whatever the handlers do
  * ```
  */
 export class LocalScheduler {
@@ -50,15 +52,27 @@ export class LocalScheduler {
     return run;
   }
 
+  /** Whether a handler is registered for `expression` (whitespace-insensitive, as dispatch matches). */
+  has(expression: string): boolean {
+    return this.registry.crons.has(cronKey(expression));
+  }
+
   /** The next run of each expression. */
   nextRuns(from: Date = new Date()): Array<{ cron: string; next: Date | null }> {
     return [...this.registry.crons.keys()].map((cron) => ({ cron, next: nextRun(cron, from) }));
   }
 
-  /** Stops the timers and waits for runs in progress. */
-  async stop(): Promise<void> {
+  /**
+   * Stops the timers and waits for runs in progress, for at most `graceMs` (default 10 000): a run still going then
+   * is abandoned and logged, since a cron run has nothing to hand back (the next schedule runs it again).
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     for (const job of this.#jobs.splice(0)) job.stop();
-    await Promise.all([...this.#running]);
+    if (await settlesWithin(Promise.all([...this.#running]), graceMs)) return;
+    this.runtime.log.warn("cron runs still in progress at shutdown are abandoned", {
+      graceMs,
+      running: this.#running.size,
+    });
   }
 }
 

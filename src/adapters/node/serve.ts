@@ -1,88 +1,35 @@
-import type { AddressInfo } from "node:net";
-import { serve as serveHttp, type HttpBindings } from "@hono/node-server";
+import type { AddressInfo, Socket } from "node:net";
+import type { Server } from "node:http";
+import type { HttpBindings } from "@hono/node-server";
 import type { Env } from "hono";
 import type { Skiff } from "../../app.js";
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import type { Database } from "../../bindings/db/database.js";
 import { LibsqlKV } from "../../bindings/kv/libsql.js";
 import { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import { nodeDatabase } from "../../local/database.js";
-import { LocalQueueWorker } from "../../local/queue-worker.js";
+import { LocalQueueWorker, settlesWithin } from "../../local/queue-worker.js";
 import { LocalScheduler } from "../../local/scheduler.js";
-import { createRuntime, runtimeContext, type SkiffRuntime } from "../../runtime.js";
+import { createRuntime, runtimeContext } from "../../runtime.js";
 import type { QueueSchemas } from "../../types.js";
 import { WaitUntilTracker } from "../../wait-until.js";
+import { createHttpServer } from "./http-server.js";
+import { defaultDatabaseUrl, findProjectDir, resolveListen } from "./options.js";
 import { testScheduledRoute } from "./test-scheduled.js";
+import type { ServeOptions, SkiffServer } from "./types.js";
+
+export type { ServeOptions, SkiffServer } from "./types.js";
 
 /**
- * Options of {@link serve}. Everything has a default, so `serve(app)` runs with no account and no configuration.
- *
- * @example
- * ```ts
- * await serve(app, { port: 0, database: { url: "file:/tmp/test.db" }, scheduler: false });
- * ```
- */
-export interface ServeOptions {
-  /** Port to listen on; 0 picks a free one. Default: `PORT` or 8787. */
-  port?: number;
-  /** Interface to bind. Default `127.0.0.1`, so a dev server is not exposed to the network. */
-  hostname?: string;
-  /** The env handlers see as `c.env` / `ctx.env`. Default `process.env`. */
-  env?: Record<string, string | undefined>;
-  /** Database; default `TURSO_DATABASE_URL`/`TURSO_AUTH_TOKEN` from `env`, else `file:.skiff/dev.db`. */
-  database?: { url: string; authToken?: string };
-  /** Run the in-process cron scheduler. Default true. */
-  scheduler?: boolean;
-  /** Deliver the local durable queue to the app's consumers. Default true. */
-  queues?: boolean;
-  /** Poll interval of the local queue, for delayed, retried and cross-process messages. Default 250 ms. */
-  pollIntervalMs?: number;
-  /** Serve `/__scheduled?cron=...` to fire a cron by hand, as `wrangler dev --test-scheduled` does. Default: unless NODE_ENV=production. */
-  testScheduled?: boolean;
-  /** How long close() lets in-flight requests run before cutting their connections. Default 10 000 ms. */
-  shutdownGraceMs?: number;
-  /** Close gracefully on SIGINT/SIGTERM and exit. Default true. */
-  handleSignals?: boolean;
-}
-
-/**
- * A running local server: its URL, the runtime (bindings) it serves with, and controls for tests and tools.
- *
- * @example
- * ```ts
- * const server = await serve(app, { port: 0 });
- * await fetch(`${server.url}/api/users`);
- * await server.drainQueues();
- * await server.close();
- * ```
- */
-export interface SkiffServer {
-  readonly url: string;
-  readonly port: number;
-  readonly runtime: SkiffRuntime;
-  readonly db: Database;
-  /** The durable local queue (inspect dead-letter queues with `queueStore.peek("orders-dlq")`). */
-  readonly queueStore: LibsqlQueueStore;
-  /** Fires a cron expression now, through the same dispatch as the scheduler. */
-  fireCron(expression: string, scheduledTime?: number): Promise<void>;
-  /** Delivers queued messages until no queue has a visible message. */
-  drainQueues(): Promise<void>;
-  /** Next run of each cron. */
-  nextRuns(): Array<{ cron: string; next: Date | null }>;
-  /** Stops accepting connections, finishes in-flight requests, cron runs and queue batches, awaits `waitUntil` work, closes the database. */
-  close(): Promise<void>;
-}
-
-/**
- * Runs a skiff app on Node with embedded defaults: HTTP through `@hono/node-server`, libSQL in
- * `.skiff/dev.db` (or Turso when `TURSO_DATABASE_URL` is set), KV in the same database, a durable local queue
- * delivered to the app's consumers, and an in-process scheduler for its crons. Resolves once listening.
+ * Runs a skiff app on Node with embedded defaults: HTTP through `@hono/node-server` on `HOST`:`PORT`, libSQL in
+ * the project's `.skiff/dev.db` (or Turso when `TURSO_DATABASE_URL` is set), KV in the same database, a durable
+ * local queue delivered to the app's consumers, and an in-process scheduler for its crons. Resolves once listening.
+ * `server.server` is the `http.Server`, for WebSockets; `close()` (and SIGTERM) finishes within `shutdownGraceMs`.
  *
  * @example
  * ```ts
  * import { serve } from "skiff/node";
  * import { app } from "./app.js";
- * const server = await serve(app, { port: 8787 });
+ * const server = await serve(app); // HOST/PORT, else 127.0.0.1:8787 (0.0.0.0 with NODE_ENV=production)
  * console.log(`listening on ${server.url}`);
  * ```
  */
@@ -91,8 +38,13 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
   options: ServeOptions = {},
 ): Promise<SkiffServer> {
   const env = options.env ?? process.env;
+  const listen = resolveListen(options, env);
   const config =
-    options.database ?? resolveDatabaseConfig(env, { allowFile: true, fallbackUrl: "file:.skiff/dev.db" });
+    options.database ??
+    resolveDatabaseConfig(env, {
+      allowFile: true,
+      fallbackUrl: defaultDatabaseUrl(options.projectDir ?? findProjectDir()),
+    });
   const db = nodeDatabase(config);
   const queueStore = new LibsqlQueueStore(db);
   const runtime = createRuntime(app, {
@@ -128,16 +80,18 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
     return app.fetch(request, requestEnv, context);
   };
 
-  const port = options.port ?? (env.PORT ? Number(env.PORT) : 8787);
-  const hostname = options.hostname ?? "127.0.0.1";
-  const { server, address } = await new Promise<{
-    server: ReturnType<typeof serveHttp>;
-    address: AddressInfo;
-  }>((resolve, reject) => {
-    const s = serveHttp({ fetch: fetch as never, port, hostname }, (info) =>
-      resolve({ server: s, address: info }),
-    );
-    s.once("error", reject);
+  const server = createHttpServer(fetch, { hostname: listen.hostname, log: runtime.log });
+  const sockets = new Set<Socket>();
+  server.on("connection", (socket: Socket) => {
+    sockets.add(socket);
+    socket.once("close", () => sockets.delete(socket));
+  });
+  const address = await new Promise<AddressInfo>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(listen.port, listen.hostname, () => {
+      server.off("error", reject);
+      resolve(server.address() as AddressInfo);
+    });
   });
   if (options.scheduler !== false) scheduler.start();
   if (options.queues !== false) worker.start();
@@ -145,21 +99,15 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      await new Promise<void>((resolve) => {
-        const http = server as { closeIdleConnections?: () => void; closeAllConnections?: () => void };
-        // Keep-alive sockets would hold close() open until they time out: close each one as soon as it is idle,
-        // so in-flight requests finish and nothing else waits. After the grace period, cut what is left.
-        const sweep = setInterval(() => http.closeIdleConnections?.(), 25);
-        const cut = setTimeout(() => http.closeAllConnections?.(), options.shutdownGraceMs ?? 10_000);
-        server.close(() => {
-          clearInterval(sweep);
-          clearTimeout(cut);
-          resolve();
+      const graceMs = options.shutdownGraceMs ?? 10_000;
+      const deadline = Date.now() + graceMs;
+      // One deadline for everything, so SIGTERM has an upper bound whatever a handler does.
+      await Promise.all([closeHttp(server, sockets, graceMs), scheduler.stop(graceMs), worker.stop(graceMs)]);
+      if (!(await settlesWithin(tracker.settle(), deadline - Date.now())))
+        runtime.log.warn("waitUntil tasks still running at shutdown are abandoned", {
+          graceMs,
+          pending: tracker.size,
         });
-        http.closeIdleConnections?.();
-      });
-      await Promise.all([scheduler.stop(), worker.stop()]);
-      await tracker.settle();
       db.close();
     })());
 
@@ -178,10 +126,11 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
     process.once("SIGTERM", onSignal);
   }
 
-  const host = address.family === "IPv6" ? `[${address.address}]` : address.address;
   return {
-    url: `http://${host}:${address.port}`,
+    url: `http://${urlHost(address)}:${address.port}`,
+    hostname: address.address,
     port: address.port,
+    server,
     runtime,
     db,
     queueStore,
@@ -190,4 +139,32 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
     nextRuns: () => scheduler.nextRuns(),
     close,
   };
+}
+
+// Keep-alive sockets would hold close() open until they time out: close each one as soon as it is idle, so
+// in-flight requests finish and nothing else waits. After the grace period, cut what is left, upgraded sockets
+// (WebSockets) included, since Node no longer tracks those as HTTP connections.
+function closeHttp(server: Server, sockets: Set<Socket>, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const done = () => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    };
+    const cut = setTimeout(() => {
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      done();
+    }, graceMs);
+    server.close(done);
+    server.closeIdleConnections();
+  });
+}
+
+// A server bound to every interface is reached through the loopback.
+function urlHost(address: AddressInfo): string {
+  if (address.address === "0.0.0.0") return "127.0.0.1";
+  if (address.address === "::") return "[::1]";
+  return address.family === "IPv6" ? `[${address.address}]` : address.address;
 }

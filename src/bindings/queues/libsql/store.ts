@@ -79,6 +79,9 @@ export class LibsqlQueueStore {
   readonly #db: Database;
   readonly #now: () => number;
   readonly #listeners = new Set<(queue: string) => void>();
+  // Leases this instance took and has not settled, so a shutdown that cannot wait for a handler can release them
+  // (releaseLeases). In memory only: after a crash, visibility timeouts do the same job.
+  readonly #held = new Map<string, { expiresAt: number; unsettled: number }>();
 
   constructor(db: Database, options: { now?: () => number } = {}) {
     this.#db = db;
@@ -136,6 +139,10 @@ export class LibsqlQueueStore {
       WHERE seq IN (SELECT seq FROM _skiff_queue WHERE queue = ${queue} AND visible_at <= ${now} ORDER BY visible_at, seq LIMIT ${options.max})
       RETURNING id, body, attempts, enqueued_at, seq`);
     rows.sort((a, b) => a.seq - b.seq);
+    if (rows.length > 0) {
+      for (const [held, { expiresAt }] of this.#held) if (expiresAt <= now) this.#held.delete(held);
+      this.#held.set(lease, { expiresAt: now + options.visibilitySeconds * 1000, unsettled: rows.length });
+    }
     return {
       lease,
       messages: rows.map((r) => ({
@@ -161,6 +168,25 @@ export class LibsqlQueueStore {
           : sql`UPDATE _skiff_queue SET visible_at = ${now + s.delaySeconds * 1000}, lease = NULL WHERE id = ${s.id} AND lease = ${lease}`,
       ),
     );
+    const held = this.#held.get(lease);
+    if (held && (held.unsettled -= settlements.length) <= 0) this.#held.delete(lease);
+  }
+
+  /**
+   * Releases every lease this store took and has not settled: the messages become visible at once (lease cleared),
+   * so the next consumer, in this process or the next one, receives them without waiting for their visibility
+   * timeout. The interrupted delivery still counts in `attempts`, so a message whose handler always hangs reaches
+   * `maxRetries` and its dead-letter queue like one that always throws. A late `settle()` of a released lease
+   * changes nothing. Returns how many messages were released. `serve()` calls it when shutdown outlasts its grace.
+   */
+  async releaseLeases(): Promise<number> {
+    const leases = [...this.#held.keys()];
+    this.#held.clear();
+    if (leases.length === 0) return 0;
+    const result = await this.#db.run(
+      sql`UPDATE _skiff_queue SET lease = NULL, visible_at = ${this.#now()} WHERE lease IN (${sql.join(leases)})`,
+    );
+    return result.rowsAffected;
   }
 
   /** Counts of ready, delayed and in-flight messages. */
