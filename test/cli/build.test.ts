@@ -292,7 +292,12 @@ describe("skiff check", () => {
     expect(report.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^does not exist; create it with$/), // wrangler.toml
       expect.stringContaining("worker.ts → app.ts → config.ts → node:fs"),
+      // Vercel's route handler is found by layout: not finding one is said, as a warning.
+      expect.stringMatching(
+        /^no Vercel route handler found: looked for app\/api\/\[\[\.\.\.route\]\]\/route\.ts/,
+      ),
     ]);
+    expect(report.problems[2]?.severity).toBe("warning");
     expect(existsSync(`${fixtures}/node-import/.skiff`)).toBe(false); // nothing written
     const named = await runCheck({ root: `${fixtures}/node-import`, app: "app.ts", targets: ["lambda"] });
     expect(named.ok).toBe(false);

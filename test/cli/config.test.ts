@@ -211,7 +211,7 @@ describe("the generated SAM template, parsed back", () => {
     expect(props).toMatchObject({
       CodeUri: ".",
       Handler: "index.handler",
-      Runtime: "nodejs20.x",
+      Runtime: "nodejs24.x",
       Timeout: 30,
     });
     expect(at(props, "Environment", "Variables")).toEqual({
@@ -259,9 +259,14 @@ describe("the generated SAM template, parsed back", () => {
 
     expect(at(t, "Resources", "OrdersQueue")).toEqual({
       Type: "AWS::SQS::Queue",
+      DeletionPolicy: "Delete",
+      UpdateReplacePolicy: "Delete",
       Properties: {
-        QueueName: "orders",
-        VisibilityTimeout: 30,
+        // Named after the stack, so two stacks in one account and region do not collide.
+        QueueName: { "Fn::Sub": "${AWS::StackName}-orders" },
+        // 6 × the 30 s function timeout: AWS's rule for queues Lambda polls.
+        VisibilityTimeout: 180,
+        MessageRetentionPeriod: 345_600,
         // maxRetries: 2 retries after the first delivery = 3 receives.
         RedrivePolicy: {
           deadLetterTargetArn: { "Fn::GetAtt": ["OrdersDlqQueue", "Arn"] },
@@ -271,7 +276,14 @@ describe("the generated SAM template, parsed back", () => {
     });
     expect(at(t, "Resources", "OrdersDlqQueue")).toEqual({
       Type: "AWS::SQS::Queue",
-      Properties: { QueueName: "orders-dlq", VisibilityTimeout: 30 },
+      DeletionPolicy: "Delete",
+      UpdateReplacePolicy: "Delete",
+      // Dead letters keep their first enqueue time: kept 14 days, longer than the 4 days of the queue feeding them.
+      Properties: {
+        QueueName: { "Fn::Sub": "${AWS::StackName}-orders-dlq" },
+        VisibilityTimeout: 180,
+        MessageRetentionPeriod: 1_209_600,
+      },
     });
     expect(Object.keys(at(t, "Resources") as Json)).toEqual([
       "SkiffFunction",
@@ -286,13 +298,15 @@ describe("the generated SAM template, parsed back", () => {
   it("gives an undeclared dead-letter queue a resource, a URL and send rights but no consumer", async () => {
     const t = parseYaml(samTemplate(await manifestOf(`${fixtures}/basic`, "app.ts")).yaml) as Json;
     expect(at(t, "Resources", "JobsQueue", "Properties")).toEqual({
-      QueueName: "jobs",
-      VisibilityTimeout: 30,
+      QueueName: { "Fn::Sub": "${AWS::StackName}-jobs" },
+      VisibilityTimeout: 180,
+      MessageRetentionPeriod: 345_600,
       RedrivePolicy: { deadLetterTargetArn: { "Fn::GetAtt": ["JobsDeadQueue", "Arn"] }, maxReceiveCount: 2 },
     });
     expect(at(t, "Resources", "JobsDeadQueue", "Properties")).toEqual({
-      QueueName: "jobs-dead",
-      VisibilityTimeout: 30,
+      QueueName: { "Fn::Sub": "${AWS::StackName}-jobs-dead" },
+      VisibilityTimeout: 180,
+      MessageRetentionPeriod: 1_209_600,
     });
     const events = at(t, "Resources", "SkiffFunction", "Properties", "Events") as Record<string, Json>;
     expect(Object.keys(events).filter((e) => e.endsWith("Messages"))).toEqual(["JobsQueueMessages"]);
@@ -352,9 +366,11 @@ describe("the generated SAM template, parsed back", () => {
         },
       ],
     };
-    expect(samTemplate(short).problems.map((p) => p.message)).toEqual([
-      expect.stringContaining('queue "q": visibilityTimeoutSeconds 10 is below the function timeout (30 s)'),
+    const result = samTemplate(short);
+    expect(result.problems.map((p) => p.message)).toEqual([
       expect.stringContaining('queue "q": a batch size over 10 needs maxBatchTimeoutSeconds of at least 1'),
     ]);
+    // A visibilityTimeoutSeconds below 6 × the function timeout is raised to it rather than refused.
+    expect(at(result.template, "Resources", "QQueue", "Properties", "VisibilityTimeout")).toBe(180);
   });
 });

@@ -31,7 +31,7 @@ export const buildCommand = defineCommand({
       type: "string",
       valueHint: "file",
       description:
-        "Module to bundle (default: worker.ts, lambda.ts, node.ts or vercel/**/route.ts next to the app)",
+        'Module to bundle (default: "skiff.entries.<target>" in package.json, else worker.ts, lambda.ts or node.ts next to the app, or the Vercel route handler of a Next.js layout)',
     },
     config: {
       type: "string",

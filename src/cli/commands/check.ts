@@ -10,6 +10,7 @@ import { commonArgs, guard, listArg, printProblems } from "./shared.js";
  * ```sh
  * skiff check                      # every target with an entry
  * skiff check --target cloudflare --json
+ * skiff check --strict              # warnings fail too
  * ```
  */
 export const checkCommand = defineCommand({
@@ -49,6 +50,10 @@ export const checkCommand = defineCommand({
       negativeDescription: "Skip the in-memory bundle of edge targets",
       description: "Bundle edge targets in memory for Node built-ins and size limits",
     },
+    strict: {
+      type: "boolean",
+      description: "Fail on warnings too, such as a Vercel route handler that was not found",
+    },
   },
   run: ({ args }) =>
     guard(args, async (out) => {
@@ -62,16 +67,23 @@ export const checkCommand = defineCommand({
         limit: args.limit,
         basePath: args["base-path"],
         bundle: args.bundle,
+        strict: args.strict,
         progress: out.step,
       });
       out.result(report);
-      const { green, red, dim } = out.style;
+      const { green, red, yellow, dim } = out.style;
       for (const t of report.targets) {
-        if (t.skipped) out.line(`${dim("-")} ${t.target} ${dim(`skipped: ${t.skipped}`)}`);
-        else
-          out.line(
-            `${t.problems ? red("✗") : green("✓")} ${t.target} ${dim(t.entry ?? "")}${t.problems ? ` ${red(`${t.problems} problem(s)`)}` : ""}`,
-          );
+        const own = report.problems.filter((p) => p.target === t.target);
+        const errors = own.filter((p) => p.severity !== "warning").length;
+        const warnings = own.length - errors;
+        const mark = errors ? red("✗") : warnings ? yellow("!") : t.skipped ? dim("-") : green("✓");
+        const counts = [
+          ...(errors ? [red(`${errors} problem(s)`)] : []),
+          ...(warnings ? [yellow(`${warnings} warning(s)`)] : []),
+        ];
+        out.line(
+          `${mark} ${t.target} ${dim(t.skipped ? `skipped: ${t.skipped}` : (t.entry ?? ""))}${counts.length ? ` ${counts.join(", ")}` : ""}`,
+        );
       }
       printProblems(out, report.problems);
       return report.ok ? 0 : 1;

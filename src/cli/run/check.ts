@@ -24,6 +24,8 @@ export interface CheckOptions extends ProjectOptions {
   basePath?: string | undefined;
   /** Also bundle edge targets in memory, for Node built-ins and size limits. Default true. */
   bundle?: boolean | undefined;
+  /** `--strict`: every warning is an error, including a Vercel route handler that was not found. */
+  strict?: boolean | undefined;
   progress?: (label: string) => (detail?: string) => void;
 }
 
@@ -45,8 +47,9 @@ export interface CheckReport {
 /**
  * Runs the checks of `skiff build` without writing anything: each target's platform config against the app
  * (`wrangler.toml`, `vercel.json` crons, what a SAM template can express) and, for edge targets, an in-memory
- * bundle for Node built-ins and size limits. A target named in `targets` whose entry is missing is a problem; an
- * unnamed one is skipped.
+ * bundle for Node built-ins and size limits. A target named in `targets` or in `skiff.entries` whose entry is
+ * missing is a problem; an unnamed one is skipped, except Vercel, whose route handler is found by layout: a warning
+ * says none was found (an error with `strict`, which makes every warning an error).
  *
  * @example
  * ```ts
@@ -66,15 +69,16 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     const target = getTarget(name);
     let entry: string;
     try {
-      if (!options.targets?.length && !options.entry) {
+      // A target named nowhere (no --target, --entry or skiff.entries) is checked only when its entry exists.
+      if (!options.targets?.length && !options.entry && !project.entries[name]) {
         const candidate = target.defaultEntry(input);
         if (!candidate || !existsSync(candidate)) {
-          report.targets.push({
-            target: name,
-            entry: null,
-            skipped: "no entry (checked when named with --target)",
-            problems: 0,
-          });
+          const skipped = "no entry (checked when named with --target)";
+          if (target.warnWhenMissing) {
+            const message = `${missingEntry(() => target.resolveEntry(input))}. Its config was not checked; pass --target to check only the targets you deploy`;
+            report.problems.push({ target: name, message, severity: "warning" });
+            report.targets.push({ target: name, entry: null, skipped, problems: 1 });
+          } else report.targets.push({ target: name, entry: null, skipped, problems: 0 });
           continue;
         }
       }
@@ -116,6 +120,22 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       problems: problems.length,
     });
   }
+  // --strict: a warning fails the check like an error (and is reported as one).
+  if (options.strict)
+    report.problems = report.problems.map((p) =>
+      p.severity === "warning" ? { ...p, severity: "error" } : p,
+    );
   report.ok = !report.problems.some((p) => p.severity !== "warning");
   return report;
+}
+
+// The message of the error resolveEntry throws, which says where the entry was looked for.
+function missingEntry(resolve: () => string): string {
+  try {
+    resolve();
+  } catch (error) {
+    if (error instanceof CliError) return error.message.replace(/^\[skiff\] /, "");
+    throw error;
+  }
+  return "no entry found";
 }

@@ -5,8 +5,9 @@ import { appDir } from "../project.js";
 import type { TargetInput } from "./types.js";
 
 /**
- * The entry of a target: `--entry` when given, else `<app dir>/<file>`. Throws a {@link CliError} that names the
- * file and shows the one-line module that would create it.
+ * The entry of a target: `input.entry` when given (`--entry`, or `skiff.entries.<target>` in package.json, which
+ * the registry puts there), else `<app dir>/<file>`. Throws a {@link CliError} that names the file, where it came
+ * from, and the one-line module that would create it.
  *
  * @example
  * ```ts
@@ -26,7 +27,7 @@ export function entryFile(
       : undefined;
   if (!entry || !existsSync(entry)) {
     const where = entry
-      ? input.project.rel(entry)
+      ? `${input.project.rel(entry)}${input.entry && input.entrySource ? ` (from ${input.entrySource})` : ""}`
       : `a ${what} entry next to ${input.project.rel(input.project.app)}`;
     throw new CliError(
       `no ${what} entry: ${where} does not exist. Create it (${example}) or pass --entry <file>`,

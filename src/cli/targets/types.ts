@@ -37,8 +37,10 @@ export interface TargetInput {
   project: Project;
   app: SkiffApp;
   manifest: AppManifest;
-  /** `--entry`: the module to bundle. */
+  /** The module to bundle: `--entry`, or `skiff.entries.<target>` in package.json (applied by `getTarget`). */
   entry?: string | undefined;
+  /** Where `entry` came from, for messages: `--entry`, `"skiff.entries.vercel" in package.json`. */
+  entrySource?: string | undefined;
   /** `--config`: wrangler.toml (cloudflare) or vercel.json (vercel). */
   config?: string | undefined;
   /** `--plan`: free|paid (cloudflare), hobby|pro|enterprise (vercel). */
@@ -78,6 +80,11 @@ export interface Target {
   readonly name: TargetName;
   /** The entry used when `--entry` is not given; may not exist. */
   defaultEntry(input: TargetInput): string | undefined;
+  /**
+   * `skiff check` warns when no entry is found instead of skipping the target (Vercel, whose route handler is
+   * found by layout: a layout skiff missed must not pass as "ok").
+   */
+  readonly warnWhenMissing?: boolean;
   /** The entry to bundle; a {@link CliError} naming the file when it does not exist. */
   resolveEntry(input: TargetInput): string;
   /** Whether the bundle runs on an edge runtime (no Node built-ins). */

@@ -2,9 +2,13 @@ import { createHash } from "node:crypto";
 import { Document, Scalar } from "yaml";
 import type { AppManifest } from "../../app/manifest.js";
 import type { Problem } from "../../errors.js";
-import { queueUrlVariable } from "../../../adapters/lambda/queue-url.js";
+import type { EnvVariable } from "../../project.js";
 import { scheduleInput } from "../../../adapters/lambda/schedule.js";
 import { AwsCronError, toAwsCron } from "./aws-cron.js";
+import { LAMBDA_RUNTIME } from "./runtime.js";
+import { logicalIds } from "./sam-ids.js";
+import { samParameters } from "./sam-parameters.js";
+import { samQueues } from "./sam-queues.js";
 
 /**
  * Options of {@link samTemplate}.
@@ -17,12 +21,14 @@ import { AwsCronError, toAwsCron } from "./aws-cron.js";
 export interface SamOptions {
   /** Handler, `<file without extension>.<export>`. Default `index.handler`. */
   handler?: string;
-  /** Function timeout in seconds; SQS visibility timeouts must be at least this. Default 30 (the HTTP API maximum). */
+  /** Function timeout in seconds; every SQS visibility timeout is at least 6 times this. Default 30 (the HTTP API maximum). */
   timeout?: number;
   /** Memory in MB. Default 1024. */
   memorySize?: number;
   /** Where the app lives, for the description. */
   source?: string;
+  /** The app's environment variables (`skiff.env` in package.json), as stack parameters. */
+  env?: readonly EnvVariable[];
 }
 
 /**
@@ -41,23 +47,21 @@ export interface SamResult {
   problems: Problem[];
 }
 
-const ref = (name: string) => ({ Ref: name });
-const getAtt = (name: string, attribute: string) => ({ "Fn::GetAtt": [name, attribute] });
-
 /**
- * Generates the AWS SAM template of an app on Lambda: one `nodejs20.x` function behind an HTTP API
- * (`$default` route, payload v2), `TURSO_DATABASE_URL`/`TURSO_AUTH_TOKEN` from stack parameters, one
- * EventBridge Scheduler event (`ScheduleV2`) per cron (translated with {@link toAwsCron}; its input
- * `{"skiff":"cron","cron":"<expression>",...}` is the Lambda adapter's `scheduleInput()`), one SQS event per consumed queue with `FunctionResponseTypes: [ReportBatchItemFailures]`
- * (without it AWS ignores partial batch failures) and the consumer's batch size and window, an `AWS::SQS::Queue`
- * per queue with a redrive policy to its dead-letter queue after `maxRetries + 1` receives and the consumer's
- * visibility timeout, the queue URLs as `SKIFF_QUEUE_URL_<NAME>` env variables, send permissions on every queue and
- * poller permissions (including `ChangeMessageVisibility`, which retry delays use) on consumed ones. Long-form intrinsics (`Ref`, `Fn::GetAtt`) keep the
- * YAML free of custom tags.
+ * Generates the AWS SAM template of an app on Lambda: one function on {@link LAMBDA_RUNTIME} (the Node the bundle
+ * is built for) behind an HTTP API (`$default` route, payload v2); a stack parameter per environment variable
+ * (`TURSO_DATABASE_URL`, `TURSO_AUTH_TOKEN` and every `skiff.env` entry, secrets `NoEcho`, see
+ * {@link samParameters}); one EventBridge Scheduler event (`ScheduleV2`) per cron (translated with
+ * {@link toAwsCron}; its input `{"skiff":"cron","cron":"<expression>",...}` is the Lambda adapter's
+ * `scheduleInput()`); and the app's queues (see {@link samQueues}): named after the stack, with visibility
+ * timeouts of at least 6 times the function timeout, redrive policies, `SKIFF_QUEUE_URL_<NAME>` variables, SQS
+ * events with `FunctionResponseTypes: [ReportBatchItemFailures]` (without it AWS ignores partial batch failures),
+ * and send and poll permissions. Long-form intrinsics (`Ref`, `Fn::GetAtt`, `Fn::Sub`) keep the YAML free of
+ * custom tags.
  *
  * @example
  * ```ts
- * const { yaml } = samTemplate(describeApp(app), { source: "examples/shop/app.ts" });
+ * const { yaml } = samTemplate(describeApp(app), { source: "examples/shop/app.ts", env: project.env });
  * writeFileSync(".skiff/build/lambda/template.yaml", yaml); // then: sam deploy -t .skiff/build/lambda/template.yaml --guided
  * ```
  */
@@ -66,7 +70,7 @@ export function samTemplate(manifest: AppManifest, options: SamOptions = {}): Sa
   const timeout = options.timeout ?? 30;
   const problem = (message: string) =>
     problems.push({ target: "lambda", message: `SAM template: ${message}` });
-  const ids = logicalIds(manifest.queues.map((q) => q.name));
+  const id = logicalIds(["SkiffFunction", "ServerlessHttpApi", "ApiUrl"]);
 
   const events: Record<string, unknown> = { Http: { Type: "HttpApi" } };
   for (const cron of manifest.crons) {
@@ -92,85 +96,35 @@ export function samTemplate(manifest: AppManifest, options: SamOptions = {}): Sa
     };
   }
 
-  const resources: Record<string, unknown> = {};
-  const variables: Record<string, unknown> = {
-    NODE_OPTIONS: "--enable-source-maps",
-    TURSO_DATABASE_URL: ref("TursoDatabaseUrl"),
-    TURSO_AUTH_TOKEN: ref("TursoAuthToken"),
-  };
-  const policies: unknown[] = [];
-  for (const queue of manifest.queues) {
-    const id = ids.get(queue.name) as string;
-    const consumer = queue.consumer?.options;
-    const properties: Record<string, unknown> = {
-      QueueName: queue.name,
-      VisibilityTimeout: consumer?.visibilityTimeoutSeconds ?? timeout,
-    };
-    if (consumer?.deadLetter) {
-      // SQS counts receives, skiff counts retries after the first delivery.
-      properties.RedrivePolicy = {
-        deadLetterTargetArn: getAtt(ids.get(consumer.deadLetter) as string, "Arn"),
-        maxReceiveCount: consumer.maxRetries + 1,
-      };
-    }
-    resources[id] = { Type: "AWS::SQS::Queue", Properties: properties };
-    variables[queueUrlVariable(queue.name)] = ref(id);
-    policies.push({ SQSSendMessagePolicy: { QueueName: getAtt(id, "QueueName") } });
-    if (!consumer) continue;
-    // The SQS event's managed policy cannot change visibility; skiff's retry delays do (ChangeMessageVisibility).
-    policies.push({ SQSPollerPolicy: { QueueName: getAtt(id, "QueueName") } });
-    if (consumer.visibilityTimeoutSeconds < timeout) {
-      problem(
-        `queue "${queue.name}": visibilityTimeoutSeconds ${consumer.visibilityTimeoutSeconds} is below the function timeout (${timeout} s); ` +
-          `AWS refuses the event source mapping. Set visibilityTimeoutSeconds: ${timeout} or more in app.queue("${queue.name}", ...)`,
-      );
-    }
-    if (consumer.maxBatchSize > 10 && consumer.maxBatchTimeoutSeconds < 1) {
-      problem(
-        `queue "${queue.name}": a batch size over 10 needs maxBatchTimeoutSeconds of at least 1 on SQS`,
-      );
-    }
-    events[`${id}Messages`] = {
-      Type: "SQS",
-      Properties: {
-        Queue: getAtt(id, "Arn"),
-        BatchSize: consumer.maxBatchSize,
-        MaximumBatchingWindowInSeconds: consumer.maxBatchTimeoutSeconds,
-        FunctionResponseTypes: ["ReportBatchItemFailures"],
-      },
-    };
-  }
+  const queues = samQueues(manifest.queues, id, timeout);
+  const env = samParameters(options.env ?? [], id, Object.keys(queues.variables));
+  for (const message of [...env.problems, ...queues.problems]) problem(message);
+  Object.assign(events, queues.events);
 
   const template: Record<string, unknown> = {
     // Quoted in the YAML: a YAML 1.1 reader (CloudFormation's) would otherwise see a date.
     AWSTemplateFormatVersion: Object.assign(new Scalar("2010-09-09"), { type: Scalar.QUOTE_DOUBLE }),
     Transform: "AWS::Serverless-2016-10-31",
     Description: `skiff app${options.source ? ` ${options.source}` : ""} on AWS Lambda (generated by skiff build --target lambda)`,
-    Parameters: {
-      TursoDatabaseUrl: { Type: "String", Description: "libSQL database URL (libsql://<db>-<org>.turso.io)" },
-      TursoAuthToken: {
-        Type: "String",
-        NoEcho: true,
-        Default: "",
-        Description: "libSQL auth token (empty for none)",
-      },
-    },
+    Parameters: env.parameters,
     Resources: {
       SkiffFunction: {
         Type: "AWS::Serverless::Function",
         Properties: {
           CodeUri: ".",
           Handler: options.handler ?? "index.handler",
-          Runtime: "nodejs20.x",
+          Runtime: LAMBDA_RUNTIME,
           Architectures: ["x86_64"],
           MemorySize: options.memorySize ?? 1024,
           Timeout: timeout,
-          Environment: { Variables: variables },
-          ...(policies.length ? { Policies: policies } : {}),
+          Environment: {
+            Variables: { NODE_OPTIONS: "--enable-source-maps", ...env.variables, ...queues.variables },
+          },
+          ...(queues.policies.length ? { Policies: queues.policies } : {}),
           Events: events,
         },
       },
-      ...resources,
+      ...queues.resources,
     },
     Outputs: {
       ApiUrl: {
@@ -184,24 +138,4 @@ export function samTemplate(manifest: AppManifest, options: SamOptions = {}): Sa
   doc.commentBefore =
     " Generated by `skiff build --target lambda`: regenerate it rather than editing it.\n Deploy: sam deploy -t template.yaml --guided";
   return { template, yaml: doc.toString({ lineWidth: 0 }), problems };
-}
-
-// CloudFormation logical ids are alphanumeric: "orders-dlq" -> "OrdersDlqQueue", unique even when names collide.
-function logicalIds(names: string[]): Map<string, string> {
-  const ids = new Map<string, string>();
-  const used = new Set<string>(["SkiffFunction"]);
-  for (const name of names) {
-    const base = `${
-      name
-        .split(/[^A-Za-z0-9]+/)
-        .filter(Boolean)
-        .map((w) => w[0]?.toUpperCase() + w.slice(1))
-        .join("") || "Q"
-    }Queue`;
-    let id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}${n}`;
-    used.add(id);
-    ids.set(name, id);
-  }
-  return ids;
 }

@@ -1,16 +1,24 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { BundleSpec } from "../../bundle/bundle.js";
 import { MiB } from "../../bundle/sizes.js";
 import { appDir } from "../../project.js";
 import { entryFile } from "../entry.js";
-import type { Target } from "../types.js";
+import type { Target, TargetInput } from "../types.js";
+import { LAMBDA_ESBUILD_TARGET } from "./runtime.js";
 import { samTemplate } from "./sam-template.js";
 
+const options = (input: TargetInput) => ({
+  source: input.project.rel(input.project.app),
+  env: input.project.env,
+});
+
 /**
- * AWS Lambda: bundles `lambda.ts` for Node 20 as `index.mjs` (native `libsql` shipped beside it with the
- * Linux x86_64 binary), checks the deployment package against Lambda's 50 MiB zipped / 250 MiB unzipped limits,
- * and writes the SAM `template.yaml` next to it (see {@link samTemplate}), so `sam deploy -t
- * .skiff/build/lambda/template.yaml --guided` deploys the directory as is.
+ * AWS Lambda: bundles `lambda.ts` (or `skiff.entries.lambda`) for the Node of the function's runtime
+ * ({@link LAMBDA_ESBUILD_TARGET}) as `index.mjs` (native `libsql` shipped beside it with the Linux x86_64 binary),
+ * checks the deployment package against Lambda's 50 MiB zipped / 250 MiB unzipped limits, and writes the SAM
+ * `template.yaml` next to it (see {@link samTemplate}), so `sam deploy -t .skiff/build/lambda/template.yaml --guided`
+ * deploys the directory as is.
  *
  * @example
  * ```ts
@@ -28,25 +36,30 @@ export const lambda: Target = {
       'import { toLambda } from "skiff/lambda"; export const handler = toLambda(app);',
     ),
   edge: () => false,
-  bundleSpec: (input, entry, outDir) => ({
-    root: input.project.root,
-    entry,
-    outDir,
-    outFile: "index.mjs",
-    runtime: "node",
-    conditions: ["node"],
-    external: ["libsql"],
-  }),
+  bundleSpec: (input, entry, outDir) => {
+    // `target` is esbuild's: the Node the SAM template's Runtime runs, from one constant.
+    const spec: BundleSpec & { target?: string } = {
+      root: input.project.root,
+      entry,
+      outDir,
+      outFile: "index.mjs",
+      runtime: "node",
+      conditions: ["node"],
+      external: ["libsql"],
+      target: LAMBDA_ESBUILD_TARGET,
+    };
+    return spec;
+  },
   shipsBinary: (dependency) => /linux-x64-gnu$/.test(dependency),
   limits: () => [
     { measure: "zipped", bytes: 50 * MiB, label: "Lambda: 50 MiB zipped (direct upload)" },
     { measure: "unzipped", bytes: 250 * MiB, label: "Lambda: 250 MiB unzipped" },
   ],
   async check(input) {
-    return samTemplate(input.manifest).problems;
+    return samTemplate(input.manifest, options(input)).problems;
   },
   async emit(input, _entry, outDir) {
-    const { yaml, problems } = samTemplate(input.manifest, { source: input.project.rel(input.project.app) });
+    const { yaml, problems } = samTemplate(input.manifest, options(input));
     if (problems.length) return { files: [], problems };
     const file = join(outDir, "template.yaml");
     writeFileSync(file, yaml);

@@ -1,9 +1,9 @@
-import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { dirname, join, relative, resolve, sep } from "node:path";
-import { checkVercelJson, writeVercelJson } from "./vercel-json.js";
-import { nextRun } from "../../../local/scheduler.js";
+import { readFileSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { vercelCrons } from "./crons.js";
+import { findRouteFile, ROUTE_LAYOUTS, routeLayout, routeRuntime } from "./route-file.js";
 import { MiB } from "../../bundle/sizes.js";
-import type { Problem } from "../../errors.js";
+import { CliError } from "../../errors.js";
 import { pickPlan, PLANS } from "../plans.js";
 import { appDir } from "../../project.js";
 import { entryFile } from "../entry.js";
@@ -15,154 +15,39 @@ const EDGE_LIMITS: Record<(typeof PLANS.vercel)[number], { bytes: number; label:
   enterprise: { bytes: 4 * MiB, label: "Vercel Edge, Enterprise: 4 MiB gzipped" },
 };
 
-/**
- * The first route handler under `<dir>`: `route.ts`/`route.js` (App Router) or a file under `api/` (Vercel
- * functions), depth first in name order.
- *
- * @example
- * ```ts
- * findRouteFile("examples/shop/vercel") // "examples/shop/vercel/app/api/[[...route]]/route.ts"
- * ```
- */
-export function findRouteFile(dir: string): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  const walk = (at: string, inApi: boolean): string | undefined => {
-    const entries = readdirSync(at, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name));
-    for (const e of entries) {
-      if (
-        e.isFile() &&
-        (/^route\.(ts|js|mts|mjs)$/.test(e.name) ||
-          (inApi && /\.(ts|js|mts|mjs)$/.test(e.name) && !e.name.endsWith(".d.ts")))
-      ) {
-        return join(at, e.name);
-      }
-    }
-    for (const e of entries) {
-      if (e.isDirectory() && e.name !== "node_modules" && !e.name.startsWith(".")) {
-        const found = walk(join(at, e.name), inApi || (e.name === "api" && at === dir));
-        if (found) return found;
-      }
-    }
-    return undefined;
-  };
-  return walk(dir, false);
-}
-
-/**
- * Where a route file sits in a Vercel project: the project directory (the parent of `app/` or `api/`, where
- * `vercel.json` lives) and the URL path it is mounted at (the segments before the first dynamic one, without
- * route groups).
- *
- * @example
- * ```ts
- * routeLayout("/p/app/api/[[...route]]/route.ts") // { projectDir: "/p", basePath: "/api" }
- * ```
- */
-export function routeLayout(file: string): { projectDir: string; basePath: string } {
-  const parts = file.split(sep);
-  const at = parts.lastIndexOf("app") >= 0 ? parts.lastIndexOf("app") : parts.lastIndexOf("api");
-  if (at < 0) return { projectDir: dirname(file), basePath: "" };
-  const projectDir = parts.slice(0, at).join(sep) || sep;
-  const segments: string[] = [];
-  const rest = parts.slice(parts[at] === "app" ? at + 1 : at, -1);
-  if (parts[at] === "api" && /^\[/.test(parts.at(-1) ?? "")) rest.push(parts.at(-1) ?? ""); // api/[[...route]].ts
-  for (const segment of rest) {
-    if (segment.startsWith("[")) break;
-    if (!/^\(.*\)$/.test(segment)) segments.push(segment);
-  }
-  return { projectDir, basePath: segments.length ? `/${segments.join("/")}` : "" };
-}
-
-/**
- * The runtime a route file declares: `export const runtime = "edge"` means edge; anything else is node.
- *
- * @example
- * ```ts
- * routeRuntime('export const runtime = "edge";') // "edge"
- * ```
- */
-export function routeRuntime(source: string): "edge" | "node" {
-  return /export\s+const\s+runtime\s*=\s*["']edge["']/.test(source) ? "edge" : "node";
-}
-
 function layout(input: TargetInput, entry: string) {
   const derived = routeLayout(entry);
   const vercelJson = input.config
     ? resolve(input.project.root, input.config)
-    : join(derived.projectDir, "vercel.json");
+    : join(derived.projectDir ?? input.project.root, "vercel.json");
   return { vercelJson, basePath: input.basePath ?? derived.basePath };
 }
 
-// Vercel Hobby runs a cron at most once a day (https://vercel.com/docs/cron-jobs/usage-and-pricing).
-function moreThanDaily(expression: string): boolean {
-  let at = new Date(Date.UTC(2030, 0, 1));
-  for (let i = 0; i < 8; i++) {
-    const next = nextRun(expression, at);
-    const after = next && nextRun(expression, next);
-    if (next && after && after.getTime() - next.getTime() < 24 * 3600_000) return true;
-    if (!next) return false;
-    at = next;
-  }
-  return false;
+/**
+ * Where the Vercel route handler of a project is looked for: the project root and the app's directory, in the
+ * layouts of {@link ROUTE_LAYOUTS}, then skiff's own `vercel/` directory next to the app.
+ *
+ * @example
+ * ```ts
+ * vercelSearch(input) // { roots: ["/repo", "/repo/examples/shop"], fallback: "/repo/examples/shop/vercel" }
+ * ```
+ */
+export function vercelSearch(input: TargetInput): { roots: string[]; fallback: string } {
+  return {
+    roots: [...new Set([input.project.root, appDir(input.project)])],
+    fallback: join(appDir(input.project), "vercel"),
+  };
 }
 
-async function cronProblems(
-  input: TargetInput,
-  entry: string,
-  write: boolean,
-): Promise<{ problems: Problem[]; files: string[] }> {
-  const { vercelJson, basePath } = layout(input, entry);
-  const file = input.project.rel(vercelJson);
-  const problems: Problem[] = [];
-  const files: string[] = [];
-  try {
-    const diff = await checkVercelJson(input.app, vercelJson, { basePath });
-    if (write) {
-      // Rewritten only when the crons differ, so an up-to-date file keeps its bytes and mtime.
-      if (!diff.ok || !existsSync(vercelJson)) {
-        await writeVercelJson(input.app, vercelJson, { basePath });
-        files.push(vercelJson);
-      }
-    } else {
-      for (const c of diff.missing)
-        problems.push({
-          target: "vercel",
-          file,
-          message: `crons lacks ${JSON.stringify(c)}; run skiff build --target vercel to write it`,
-        });
-      for (const c of diff.stale)
-        problems.push({
-          target: "vercel",
-          file,
-          message: `crons has ${JSON.stringify(c)}, which the app no longer registers; run skiff build --target vercel`,
-        });
-    }
-  } catch (error) {
-    problems.push({
-      target: "vercel",
-      file,
-      message: error instanceof Error ? error.message.replace(/^\[skiff\] /, "") : String(error),
-    });
-  }
-  if (pickPlan(input.plan, PLANS.vercel) === "hobby") {
-    for (const c of input.manifest.crons) {
-      if (moreThanDaily(c.expression)) {
-        problems.push({
-          target: "vercel",
-          file,
-          message: `cron "${c.expression}" runs more than once a day, which the Hobby plan refuses (on Pro, pass --plan pro)`,
-        });
-      }
-    }
-  }
-  return { problems, files };
-}
+const EXAMPLE =
+  'import { toVercel } from "skiff/vercel"; export const { GET, POST } = toVercel(app, { basePath: "/api" });';
 
 /**
- * Vercel: bundles the route handler (found under `<app dir>/vercel/`) for the runtime it declares — edge
- * (conditions `edge-light`, `worker`, `browser`; no Node built-ins; 1/2/4 MiB gzipped by plan) or node (250 MiB
- * unzipped) — and writes the app's entries into the `crons` of the project's `vercel.json` (next to `app/` or
- * `api/`), with the base path the route is mounted at.
+ * Vercel: bundles the route handler (`--entry`, `skiff.entries.vercel` in package.json, else found in the Next.js
+ * layouts, see {@link vercelSearch}) for the runtime it declares — edge (conditions `edge-light`, `worker`,
+ * `browser`; no Node built-ins; 1/2/4 MiB gzipped by plan) or node (250 MiB unzipped) — and writes the app's
+ * entries into the `crons` of the project's `vercel.json`, with the base path the route is mounted at. A plan rule
+ * that fails (Hobby: crons at most daily) is a problem and keeps `vercel.json` unwritten.
  *
  * @example
  * ```ts
@@ -171,17 +56,21 @@ async function cronProblems(
  */
 export const vercel: Target = {
   name: "vercel",
-  defaultEntry: (input) => findRouteFile(join(appDir(input.project), "vercel")),
+  warnWhenMissing: true,
+  defaultEntry(input) {
+    const { roots, fallback } = vercelSearch(input);
+    return findRouteFile(roots, fallback);
+  },
   resolveEntry(input) {
-    return entryFile(
-      input,
-      input.entry
-        ? undefined
-        : this.defaultEntry(input)
-          ? relative(appDir(input.project), this.defaultEntry(input) as string)
-          : "vercel/app/api/[[...route]]/route.ts",
-      "Vercel route handler",
-      'import { toVercel } from "skiff/vercel"; export const { GET, POST } = toVercel(app, { basePath: "/api" });',
+    if (input.entry) return entryFile(input, undefined, "Vercel route handler", EXAMPLE);
+    const found = this.defaultEntry(input);
+    if (found) return found;
+    const { roots, fallback } = vercelSearch(input);
+    const where = roots.map((r) => input.project.rel(r)).join(", ");
+    throw new CliError(
+      `no Vercel route handler found: looked for ${ROUTE_LAYOUTS.map((l) => l.label).join(", ")} (any catch-all ` +
+        `name, .ts or .js) under ${where}, and for a route.ts under ${input.project.rel(fallback)}. Create one ` +
+        `(${EXAMPLE}), name it in package.json ("skiff": { "entries": { "vercel": "<file>" } }) or pass --entry <file>`,
     );
   },
   edge: (_input, entry) => routeRuntime(readFileSync(entry, "utf8")) === "edge",
@@ -205,11 +94,18 @@ export const vercel: Target = {
     return [{ measure: "gzip", ...EDGE_LIMITS[pickPlan(input.plan, PLANS.vercel)] }];
   },
   async check(input, entry) {
-    return (await cronProblems(input, entry, false)).problems;
+    const { vercelJson, basePath } = layout(input, entry);
+    return (await vercelCrons(input, vercelJson, input.project.rel(vercelJson), basePath, false)).problems;
   },
   async emit(input, entry) {
-    const { problems, files } = await cronProblems(input, entry, true);
-    const { vercelJson } = layout(input, entry);
+    const { vercelJson, basePath } = layout(input, entry);
+    const { problems, files } = await vercelCrons(
+      input,
+      vercelJson,
+      input.project.rel(vercelJson),
+      basePath,
+      true,
+    );
     return {
       files,
       problems,
