@@ -1,5 +1,7 @@
 import type { Context } from "hono";
 import type { Logger } from "../src/logger.js";
+import { challengeFor } from "./auth/_challenge.js";
+import type { Principal } from "./auth/principal.js";
 
 /**
  * SHA-256 of bytes or text as base64url without padding (43 characters): how rate limits and idempotency store
@@ -61,4 +63,25 @@ export function ensureResponseHeaders(c: Context, headers: Record<string, string
       c.header(name, value); // immutable headers (a fetched or redirect Response): copy it
     }
   }
+}
+
+/**
+ * @internal The authenticated caller as one stable string, or `undefined` when no auth middleware ran: the
+ * principal's type, the realm of the middleware that authenticated it, for JWTs the issuer, and the subject.
+ * JSON-encoded so no choice of subject can collide with another combination. Rate limits and idempotency key on
+ * it, since it is the only identity a request has proven.
+ *
+ * @example
+ * ```ts
+ * const who = principalIdentity(c); // '["apiKey","api","tenant-a"]'
+ * ```
+ */
+export function principalIdentity(c: Context): string | undefined {
+  const principal = (c.var as { principal?: unknown }).principal as Principal | undefined;
+  if (typeof principal !== "object" || principal === null) return undefined;
+  if (typeof principal.type !== "string" || typeof principal.subject !== "string") return undefined;
+  const { realm } = challengeFor(principal);
+  const issuer =
+    principal.type === "jwt" && typeof principal.claims?.iss === "string" ? principal.claims.iss : "";
+  return JSON.stringify([principal.type, realm, issuer, principal.subject]);
 }

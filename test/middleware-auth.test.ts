@@ -528,12 +528,19 @@ describe("jwtAuth: misconfiguration throws at setup, naming the option", () => {
   });
 
   it("fails a PEM that cannot be imported loudly (500 with a [skiff] cause), not as a bad token", async () => {
-    const broken = "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----";
-    const app = appWith(jwtAuth({ publicKey: broken, algorithms: ["RS256"] }));
+    // Well-formed SPKI (so setup accepts it) whose EC point is off the curve: only WebCrypto's import can tell.
+    const der = Uint8Array.from(atob(ec.pem.replace(/-----[A-Z ]+-----|\s/g, "")), (ch) => ch.charCodeAt(0));
+    der[der.length - 1] = (der[der.length - 1] ?? 0) ^ 1;
+    const broken = `-----BEGIN PUBLIC KEY-----\n${btoa(String.fromCharCode(...der))}\n-----END PUBLIC KEY-----`;
+    const app = appWith(jwtAuth({ publicKey: broken, algorithms: ["ES256"] }));
     let message = "";
     app.onError((err, c) => ((message = err.message), c.text("error", 500)));
-    expect((await get(app, bearer(await sign(rsa.privateKey, "RS256")))).status).toBe(500);
-    expect(message).toMatch(/^\[skiff\] jwtAuth: publicKey could not be imported for RS256/);
+    expect((await get(app, bearer(await sign(ec.privateKey, "ES256")))).status).toBe(500);
+    expect(message).toMatch(/^\[skiff\] jwtAuth: publicKey could not be imported for ES256/);
+    // A PEM whose body is not an SPKI at all is refused at setup.
+    expect(
+      bad({ publicKey: "-----BEGIN PUBLIC KEY-----\nAAAA\n-----END PUBLIC KEY-----", algorithms: ["RS256"] }),
+    ).toThrow(/not a well-formed PEM SPKI/);
   });
 });
 

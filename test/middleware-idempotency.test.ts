@@ -396,7 +396,7 @@ describe.each(["db", "kv"] as const)("idempotentConsumer() with store %s", (stor
           state.runs++;
           await handler(m.body.jobId, m.attempts);
         },
-        { store, ...(key ? { key: (m) => m.body.jobId } : {}) },
+        { store, ...(key ? { key: (m) => m.body.jobId, scope: "jobs" } : {}) },
       ),
     );
     const h = inProcess(app);

@@ -275,8 +275,8 @@ describe("client IP (the platform's trusted source only)", () => {
     expect(lines.filter((l) => l.msg.includes("client IP is unknown"))).toHaveLength(1);
   });
 
-  it("keys by an API key header (falling back to the IP), and a key function may exempt a request", async () => {
-    const t = limited({ limit: 1, windowSeconds: 60, key: { header: "x-api-key" } });
+  it("keys by a trusted header (falling back to the IP), and a key function may exempt a request", async () => {
+    const t = limited({ limit: 1, windowSeconds: 60, key: { header: "x-api-key", trusted: true } });
     expect((await t.hit({ "x-api-key": "k1" })).status).toBe(200);
     expect((await t.hit({ "x-api-key": "k1" })).status).toBe(429);
     expect((await t.hit({ "x-api-key": "k2" })).status).toBe(200);
@@ -294,7 +294,7 @@ describe("client IP (the platform's trusted source only)", () => {
   });
 
   it("never stores the raw key (IP or API key), only its hash", async () => {
-    const t = limited({ limit: 5, windowSeconds: 60, key: { header: "x-api-key" } });
+    const t = limited({ limit: 5, windowSeconds: 60, key: { header: "x-api-key", trusted: true } });
     await t.hit({ "x-api-key": "sk_live_secret" });
     const rows = await t.db.client.execute("SELECT key FROM _skiff_rate_limit");
     expect(rows.rows).toHaveLength(1);

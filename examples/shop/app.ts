@@ -11,7 +11,8 @@ import { DeadOrder, migrations, NewOrder, NewUser, Order, UserListQuery } from "
 export const app = new Skiff({ queues: { orders: Order, "orders-dlq": DeadOrder }, migrations });
 
 // Every request gets an id (echoed as X-Request-Id) and one JSON log line; bodies are capped well below every
-// platform's limit; public traffic is rate limited per client IP, exactly, in libSQL.
+// platform's limit; public traffic is rate limited per client IP, exactly, in libSQL, before any auth so that
+// requests with wrong API keys count too (guessing keys is limited). Never key a limiter on the raw x-api-key.
 app.use("*", requestId(), logger());
 app.use("/api/*", bodyLimit({ maxBytes: 64 * 1024 }));
 app.use("/api/*", rateLimit({ limit: 120, windowSeconds: 60, key: "ip", store: "db" }));
@@ -56,6 +57,7 @@ app.post("/api/users", writer, validate("json", NewUser), async (c) => {
 });
 
 // A client that retries with the same Idempotency-Key gets the first answer back, and the order is placed once.
+// `writer` runs first, so keys belong to the verified API key: another key's caller never gets this answer.
 app.post("/api/orders", writer, idempotency({ store: "db" }), validate("json", NewOrder), async (c) => {
   const input = c.req.valid("json");
   const orderId = crypto.randomUUID();

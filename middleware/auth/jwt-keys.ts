@@ -1,4 +1,5 @@
 import { type JWK, type JWTVerifyGetKey, createRemoteJWKSet, importSPKI } from "jose";
+import { type KeyFamily, cryptoKeyFamily, jwkFamily, mismatch, pemFamily } from "./_key-family.js";
 
 /**
  * The JWS algorithms {@link jwtAuth} accepts in its allow-list. `none` is deliberately absent.
@@ -41,24 +42,13 @@ export interface JwtKeyOptions {
   jwksUrl?: string | URL;
 }
 
-// Which key families each algorithm family needs. Anything else is rejected at setup, so a key can only ever be
-// used with the algorithms it was made for (the root cause of every alg-confusion bug).
-const FAMILY: Record<JwtAlgorithm, { jwk: string; crypto: string }> = {
-  HS256: { jwk: "oct", crypto: "HMAC" },
-  HS384: { jwk: "oct", crypto: "HMAC" },
-  HS512: { jwk: "oct", crypto: "HMAC" },
-  RS256: { jwk: "RSA", crypto: "RSASSA-PKCS1-v1_5" },
-  RS384: { jwk: "RSA", crypto: "RSASSA-PKCS1-v1_5" },
-  RS512: { jwk: "RSA", crypto: "RSASSA-PKCS1-v1_5" },
-  PS256: { jwk: "RSA", crypto: "RSA-PSS" },
-  PS384: { jwk: "RSA", crypto: "RSA-PSS" },
-  PS512: { jwk: "RSA", crypto: "RSA-PSS" },
-  ES256: { jwk: "EC", crypto: "ECDSA" },
-  ES384: { jwk: "EC", crypto: "ECDSA" },
-  ES512: { jwk: "EC", crypto: "ECDSA" },
-  EdDSA: { jwk: "OKP", crypto: "Ed25519" },
-  Ed25519: { jwk: "OKP", crypto: "Ed25519" },
-};
+const ALGORITHMS: readonly JwtAlgorithm[] = [
+  ...(["HS", "RS", "PS", "ES"] as const).flatMap((f) =>
+    [256, 384, 512].map((n) => `${f}${n}` as JwtAlgorithm),
+  ),
+  "EdDSA",
+  "Ed25519",
+];
 /**
  * The algorithm names {@link jwtAuth} knows, for validating its `algorithms` option.
  *
@@ -67,7 +57,7 @@ const FAMILY: Record<JwtAlgorithm, { jwk: string; crypto: string }> = {
  * KNOWN_ALGORITHMS.has("none"); // false
  * ```
  */
-export const KNOWN_ALGORITHMS: ReadonlySet<string> = new Set(Object.keys(FAMILY));
+export const KNOWN_ALGORITHMS: ReadonlySet<string> = new Set(ALGORITHMS);
 
 /**
  * True for the shared-secret (HMAC) algorithms.
@@ -143,23 +133,46 @@ export const resolveKey = (
   }
 
   const key = options.publicKey;
-  const mismatched = (family: "jwk" | "crypto", actual: string) =>
-    algorithms.filter((alg) => FAMILY[alg][family] !== actual);
-  if (typeof key === "string") return pemGetter(key);
+  // Every allowed `alg` must suit the key, checked here for every form of key: a token can then only choose among
+  // algorithms that verify (or fail to verify) as a 401, never one that trips jose's key checks (a 500).
+  const check = (family: KeyFamily) => {
+    const wrong = algorithms.flatMap((alg) => {
+      const why = mismatch(family, alg);
+      return why === undefined ? [] : [`${alg} (${why})`];
+    });
+    if (wrong.length > 0) {
+      const usable = algorithms.filter((alg) => mismatch(family, alg) === undefined);
+      fail(
+        `publicKey is ${family.label} and cannot verify ${wrong.join(", ")}; ` +
+          (usable.length > 0
+            ? `allow only ${usable.join(", ")} with this key, or use jwksUrl for keys of several types`
+            : "pass a key of the algorithms' type"),
+      );
+    }
+  };
+  if (typeof key === "string") {
+    const getter = pemGetter(key);
+    const family = pemFamily(key);
+    if (family === undefined)
+      fail('publicKey is not a well-formed PEM SPKI public key ("-----BEGIN PUBLIC KEY-----")');
+    check(family as KeyFamily);
+    return getter;
+  }
   if (isCryptoKey(key)) {
     if (key.type !== "public") fail(`publicKey is a ${key.type} CryptoKey; pass the public key`);
-    const wrong = mismatched("crypto", key.algorithm.name);
-    if (wrong.length > 0) {
-      fail(`publicKey is a ${key.algorithm.name} key and cannot verify ${wrong.join(", ")}`);
-    }
+    if (!key.usages.includes("verify")) fail('publicKey is a CryptoKey without the "verify" usage');
+    check(cryptoKeyFamily(key));
     return key;
   }
   if (typeof key !== "object" || key === null || typeof key.kty !== "string") {
     return fail("publicKey must be a CryptoKey, a public JWK or a PEM SPKI string");
   }
   if ("d" in key || key.kty === "oct") fail("publicKey is a private or symmetric JWK; pass the public JWK");
-  const wrong = mismatched("jwk", key.kty);
-  if (wrong.length > 0) fail(`publicKey is a ${key.kty} JWK and cannot verify ${wrong.join(", ")}`);
+  if (key.use !== undefined && key.use !== "sig")
+    fail(`publicKey is a JWK with use "${key.use}"; it must be "sig"`);
+  if (key.key_ops !== undefined && !(Array.isArray(key.key_ops) && key.key_ops.includes("verify")))
+    fail('publicKey is a JWK whose key_ops lack "verify"');
+  check(jwkFamily(key));
   return key;
 };
 

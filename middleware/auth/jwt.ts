@@ -75,8 +75,9 @@ const scopesOf = (claims: JWTPayload): string[] => {
 /**
  * Authenticates requests carrying `Authorization: Bearer <JWT>`, verified with jose against a shared `secret`
  * (HS*), a `publicKey` (CryptoKey, public JWK or PEM SPKI) or a `jwksUrl` (cached by jose). Only the configured
- * `algorithms` are accepted, and keys are checked against them at setup, so `alg: none` and HS/RS confusion
- * cannot pass. Tokens must carry `exp` and a string `sub`; `exp`/`nbf` are checked with `clockToleranceSeconds` of
+ * `algorithms` are accepted, and keys are checked against them at setup (type, curve, hash and size, for PEM keys
+ * as for JWKs and CryptoKeys), so `alg: none` and HS/RS confusion cannot pass and no token can pick an algorithm
+ * its key cannot run: every token problem is a 401, never a 500. Tokens must carry `exp` and a string `sub`; `exp`/`nbf` are checked with `clockToleranceSeconds` of
  * skew. On success `c.var.principal` is `{ type: "jwt", subject, scopes, claims }`. No credentials: 401 with a
  * bare `Bearer realm` challenge; a malformed header: 400 `invalid_request`; a bad token: 401 `invalid_token`;
  * missing `requiredScopes`: 403 `insufficient_scope`. Responses never say more than those RFC 6750 codes.

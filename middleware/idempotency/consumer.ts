@@ -8,13 +8,17 @@ import { resolveStoreOptions, sha256, storeFor } from "./_shared.js";
  *
  * @example
  * ```ts
- * idempotentConsumer(handle, { key: (m) => m.body.orderId, ttlSeconds: 7 * 86400, lockSeconds: 120 });
+ * idempotentConsumer(handle, { key: (m) => m.body.orderId, scope: "orders", ttlSeconds: 7 * 86400 });
  * ```
  */
 export interface IdempotentConsumerOptions<Body> {
   /** The message's identity. Default `message.id`; return a business key (an order id) to also absorb duplicate sends. */
   key?: (message: QueueMessage<Body>) => string;
-  /** Keeps keys from different consumers apart when `key` returns business ids. Default `"queue"`. */
+  /**
+   * The namespace of this consumer's keys, e.g. the queue's name. Required with `key`: two consumers keyed by the
+   * same business id (an order id on `orders` and on `refunds`) would otherwise skip each other's messages as
+   * duplicates. Default `"queue"` when keyed by the platform's (unique) message id.
+   */
   scope?: string;
   /** `"db"` (libSQL, atomic; default) or `"kv"` (best effort). */
   store?: "db" | "kv";
@@ -39,7 +43,7 @@ const MAX_DELAY_SECONDS = 43_200;
  * ```ts
  * app.queue("orders", idempotentConsumer(async (message, ctx) => {
  *   await chargeCard(message.body.orderId); // not idempotent by itself
- * }, { key: (m) => m.body.orderId }), { maxRetries: 5 });
+ * }, { key: (m) => m.body.orderId, scope: "orders" }), { maxRetries: 5 });
  * ```
  */
 export function idempotentConsumer<Body, E extends Env = Env, Q extends QueueSchemas = QueueSchemas>(
@@ -52,6 +56,10 @@ export function idempotentConsumer<Body, E extends Env = Env, Q extends QueueSch
   const { key = (m: QueueMessage<Body>) => m.id, scope = "queue" } = options;
   if (typeof key !== "function")
     throw new TypeError("[skiff] idempotentConsumer: key must be a function (message) => string");
+  if (options.key !== undefined && options.scope === undefined)
+    throw new TypeError(
+      '[skiff] idempotentConsumer: with key, set scope to a name unique to this consumer (e.g. scope: "orders"), so two consumers keyed by the same ids never skip each other\'s messages',
+    );
   if (typeof scope !== "string" || scope.length === 0)
     throw new TypeError("[skiff] idempotentConsumer: scope must be a non-empty string");
 

@@ -1,8 +1,9 @@
 import type { Context, Env, MiddlewareHandler } from "hono";
+import { getCookie } from "hono/cookie";
 import type { Logger } from "../../src/logger.js";
 import type { SkiffVariables } from "../../src/types.js";
 import { problem } from "../_problem.js";
-import { background } from "../_shared.js";
+import { background, principalIdentity } from "../_shared.js";
 import { resolveStoreOptions, sha256, storeFor } from "./_shared.js";
 import { capture, concat, readBody, replay } from "./_http.js";
 
@@ -44,10 +45,20 @@ export interface IdempotencyOptions<E extends Env = Env> {
   /** Reject requests of those methods without the header (400). Default false: they run normally. */
   required?: boolean;
   /**
-   * Who owns a key, so one client can never replay another's response. Default: the `Authorization` header (hashed),
-   * so different credentials never share entries. With cookie sessions, return the user id.
+   * Who owns a key, so one client can never replay another's response. Default (also when this returns `undefined`
+   * or `""`): the principal an auth middleware that ran first verified (`c.var.principal`); without one, a hash of
+   * every credential the request carries (`credentialHeaders` and `cookies`), so different credentials never share
+   * entries.
    */
   scope?: (c: Context<E>) => string | undefined | Promise<string | undefined>;
+  /**
+   * Headers that carry credentials, hashed into the owner when no auth middleware ran before this one. Always
+   * includes `authorization` and `x-api-key`; add a custom API-key header here (or, better, register the auth
+   * middleware first).
+   */
+  credentialHeaders?: readonly string[];
+  /** Names of cookies that carry a session, hashed into the owner like `credentialHeaders`. Default none. */
+  cookies?: readonly string[];
   /** The clock, in ms since the epoch; for tests. Default `Date.now`. */
   now?: () => number;
 }
@@ -57,6 +68,10 @@ const METHOD = /^[A-Z]+$/;
 // The IETF draft makes the value a structured-field string (quoted); Stripe-style clients send it bare. Both work.
 const KEY = /^[\x20-\x7e]{1,255}$/;
 const SWEEP_INTERVAL_MS = 60_000;
+const COOKIE_NAME = HEADER_NAME; // RFC 6265 cookie-name is an RFC 9110 token, like a header name
+
+const isList = (value: unknown, pattern: RegExp): value is readonly string[] =>
+  Array.isArray(value) && value.every((v) => typeof v === "string" && pattern.test(v));
 
 /**
  * Makes unsafe requests that carry an `Idempotency-Key` header run at most once (IETF
@@ -68,8 +83,9 @@ const SWEEP_INTERVAL_MS = 60_000;
  *
  * With `store: "db"` (default) the claim is one libSQL upsert, so 50 concurrent identical requests run the handler
  * exactly once, across instances. `store: "kv"` is best effort (KV has no compare-and-set). The request body is read
- * into memory (register {@link bodyLimit} first) and the response is buffered to be stored; keys are scoped to the
- * caller's credentials by default and hashed before storage.
+ * into memory (register {@link bodyLimit} first) and the response is buffered to be stored. Keys belong to their
+ * caller (the verified principal when an auth middleware ran first, else a hash of the request's credentials), so
+ * one tenant can never replay another's response, and are hashed before storage.
  *
  * @example
  * ```ts
@@ -89,6 +105,8 @@ export const idempotency = <E extends Env = Env>(
     methods = ["POST", "PUT", "PATCH", "DELETE"],
     required = false,
     scope,
+    credentialHeaders = [],
+    cookies = [],
   } = options;
   if (typeof headerName !== "string" || !HEADER_NAME.test(headerName)) {
     throw new TypeError(
@@ -107,6 +125,18 @@ export const idempotency = <E extends Env = Env>(
   if (typeof required !== "boolean") throw new TypeError("[skiff] idempotency: required must be a boolean");
   if (scope !== undefined && typeof scope !== "function")
     throw new TypeError("[skiff] idempotency: scope must be a function (c) => string");
+  if (!isList(credentialHeaders, HEADER_NAME))
+    throw new TypeError(
+      `[skiff] idempotency: credentialHeaders must be an array of header names (got ${JSON.stringify(credentialHeaders)})`,
+    );
+  if (!isList(cookies, COOKIE_NAME))
+    throw new TypeError(
+      `[skiff] idempotency: cookies must be an array of cookie names (got ${JSON.stringify(cookies)})`,
+    );
+  const credentials = {
+    headers: [...new Set(["authorization", "x-api-key", ...credentialHeaders.map((h) => h.toLowerCase())])],
+    cookies: [...new Set(cookies)],
+  };
   const unsafe = new Set(methods);
   let nextSweep = 0;
 
@@ -131,8 +161,9 @@ export const idempotency = <E extends Env = Env>(
     const body = await readBody(c);
     const url = new URL(c.req.url);
     const fingerprint = await sha256(concat(`${c.req.method} ${url.pathname}${url.search}\n`, body));
-    const owner = scope ? await scope(c as unknown as Context<E>) : c.req.header("authorization");
-    const id = await sha256(`http\n${owner ?? ""}\n${key}`);
+    const scoped = scope ? await scope(c as unknown as Context<E>) : undefined;
+    const owner = scoped ? `scope\n${scoped}` : await ownerOf(c, credentials);
+    const id = await sha256(`http\n${owner}\n${key}`);
     const token = crypto.randomUUID();
     const started = now();
 
@@ -191,6 +222,18 @@ export const idempotency = <E extends Env = Env>(
     }
   };
 };
+
+// The verified caller when an auth middleware ran first; otherwise every credential the request carries, so callers
+// with different (or differently absent) credentials never share entries, whatever the auth comes after.
+async function ownerOf(c: Context, credentials: { headers: string[]; cookies: string[] }): Promise<string> {
+  const principal = principalIdentity(c);
+  if (principal !== undefined) return `principal\n${principal}`;
+  const presented = [
+    ...credentials.headers.map((name) => [name, c.req.header(name) ?? null]),
+    ...credentials.cookies.map((name) => [`cookie:${name}`, getCookie(c, name) ?? null]),
+  ];
+  return `credentials\n${await sha256(JSON.stringify(presented))}`;
+}
 
 function logError(log: Logger | undefined, msg: string, error: unknown): void {
   (log ?? console).error(`[skiff] idempotency: ${msg}`, { error });

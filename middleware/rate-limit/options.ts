@@ -1,20 +1,26 @@
 import type { Context, Env } from "hono";
+import { principalIdentity } from "../_shared.js";
 import { clientIp } from "./client-ip.js";
 import type { RateLimitAlgorithm } from "./window.js";
 
 /**
- * How a request is attributed to a client: `"ip"` (the address the platform vouches for, see {@link clientIp}),
- * `{ header }` (an API key header, falling back to the IP when absent), or a function returning the key, where
- * `undefined` exempts the request from this limiter.
+ * How a request is attributed to a client: `"ip"` (the address the platform vouches for, see {@link clientIp});
+ * `"principal"` (the caller an auth middleware registered before this one verified: `c.var.principal`);
+ * `{ header, trusted: true }` (a header that a gateway in front sets or verifies, falling back to the IP when
+ * absent); or a function returning the key, where `undefined` exempts the request from this limiter. A header the
+ * client chooses freely is refused at setup: every guessed API key would get a budget of its own.
  *
  * @example
  * ```ts
- * const byUser: RateLimitKey<{ Variables: AuthVariables }> = (c) => c.var.principal.subject;
- * app.use("/api/*", jwtAuth(jwtOptions), rateLimit({ name: "per-user", limit: 100, windowSeconds: 60, key: byUser }));
+ * app.use("/api/*", rateLimit({ name: "per-ip", limit: 300, windowSeconds: 60 })); // limits key guessing
+ * app.use("/api/*", apiKeyAuth({ keys }), rateLimit({ name: "per-key", limit: 100, windowSeconds: 60, key: "principal" }));
  * ```
  */
 export type RateLimitKey<E extends Env = Env> =
-  "ip" | { header: string } | ((c: Context<E>) => string | undefined | Promise<string | undefined>);
+  | "ip"
+  | "principal"
+  | { header: string; trusted: true }
+  | ((c: Context<E>) => string | undefined | Promise<string | undefined>);
 
 /**
  * The Cloudflare Workers Rate Limiting binding (`[[ratelimits]]` in wrangler config, `env.<NAME>.limit({ key })`).
@@ -33,7 +39,7 @@ export interface RateLimitBinding {
  *
  * @example
  * ```ts
- * rateLimit({ limit: 100, windowSeconds: 60, algorithm: "sliding", key: { header: "x-api-key" }, store: "db" });
+ * rateLimit({ limit: 100, windowSeconds: 60, algorithm: "sliding", key: "principal", store: "db" });
  * ```
  */
 export interface RateLimitOptions<E extends Env = Env> {
@@ -96,16 +102,21 @@ export function resolve<E extends Env>(options: RateLimitOptions<E>): Resolved<E
     );
   if (store !== "db" && store !== "kv")
     throw new TypeError(`[skiff] rateLimit: store must be "db" or "kv" (got ${JSON.stringify(store)})`);
+  const header = typeof key === "object" && key !== null ? (key as { header?: unknown }).header : undefined;
   const validKey =
     key === "ip" ||
+    key === "principal" ||
     typeof key === "function" ||
-    (typeof key === "object" &&
-      key !== null &&
-      typeof key.header === "string" &&
-      HEADER_NAME.test(key.header));
+    (typeof header === "string" && HEADER_NAME.test(header));
   if (!validKey)
     throw new TypeError(
-      `[skiff] rateLimit: key must be "ip", { header: "<header name>" } or a function (got ${JSON.stringify(key)})`,
+      `[skiff] rateLimit: key must be "ip", "principal", { header: "<header name>", trusted: true } or a function (got ${JSON.stringify(key)})`,
+    );
+  if (typeof key === "object" && (key as { trusted?: unknown }).trusted !== true)
+    throw new TypeError(
+      `[skiff] rateLimit: key { header: ${JSON.stringify(header)} } gives every value a client sends its own budget, so guessing API keys is never limited. ` +
+        'Before auth, key by "ip"; after apiKeyAuth()/jwtAuth(), use key: "principal". ' +
+        "Add trusted: true only if a gateway in front sets or verifies this header.",
     );
   if (binding !== undefined) {
     if (typeof binding !== "string" || binding.length === 0)
@@ -137,6 +148,15 @@ export function resolve<E extends Env>(options: RateLimitOptions<E>): Resolved<E
 export async function clientKey<E extends Env>(c: Context<E>, o: Resolved<E>): Promise<string | undefined> {
   const ip = () => `ip:${clientIp(c, { trustedProxies: o.trustedProxies, ipv6Prefix: o.ipv6Prefix }) ?? ""}`;
   if (o.key === "ip") return ip();
+  if (o.key === "principal") {
+    const principal = principalIdentity(c);
+    // Thrown (a 500): falling back to the IP would hide a limiter registered before its auth middleware.
+    if (principal === undefined)
+      throw new TypeError(
+        `[skiff] rateLimit "${o.name}": key "principal" needs jwtAuth() or apiKeyAuth() registered before it on this route`,
+      );
+    return `pr:${principal}`;
+  }
   if (typeof o.key === "function") {
     const key = await o.key(c);
     return key === undefined || key === "" ? undefined : `fn:${key}`;

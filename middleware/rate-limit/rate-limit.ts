@@ -52,7 +52,9 @@ export interface RateLimitVariables {
  * ```ts
  * app.use("/api/*", rateLimit({ limit: 100, windowSeconds: 60 }));                     // per IP, libSQL
  * app.post("/api/login", rateLimit({ name: "login", limit: 5, windowSeconds: 60, algorithm: "fixed" }));
- * app.use("/api/*", rateLimit({ limit: 1000, windowSeconds: 60, key: { header: "x-api-key" }, binding: "API_LIMITER" }));
+ * // Per IP before auth (so guessing keys is limited), then per verified caller after it:
+ * app.use("/api/*", apiKeyAuth({ keys }));
+ * app.use("/api/*", rateLimit({ name: "per-key", limit: 1000, windowSeconds: 60, key: "principal", binding: "API_LIMITER" }));
  * ```
  */
 export const rateLimit = <E extends Env = Env>(
