@@ -1,4 +1,5 @@
 import type { StandardSchemaV1 } from "@standard-schema/spec";
+import type { ValidationTargets } from "hono";
 import type { FieldIssue } from "../../src/errors.js";
 
 /**
@@ -11,6 +12,23 @@ import type { FieldIssue } from "../../src/errors.js";
  * ```
  */
 export type FieldError = FieldIssue;
+
+/**
+ * How a 422 or 400 detail names each validation target, shared by `validate()` and `validationProblem`.
+ *
+ * @example
+ * ```ts
+ * `The ${WHAT.json} did not match its schema` // "The JSON body did not match its schema"
+ * ```
+ */
+export const WHAT: Readonly<Record<keyof ValidationTargets, string>> = {
+  json: "JSON body",
+  form: "form body",
+  query: "query string",
+  param: "path parameters",
+  header: "headers",
+  cookie: "cookies",
+};
 
 const segmentKey = (segment: PropertyKey | StandardSchemaV1.PathSegment): PropertyKey =>
   typeof segment === "object" ? segment.key : segment;

@@ -4,7 +4,7 @@ import { HTTPException } from "hono/http-exception";
 import { type InferInput, validator } from "hono/validator";
 import { problem } from "../_problem.js";
 import { toFieldIssues } from "../../src/schema.js";
-import { type FieldError, validateWithRetypedArrays } from "./_issues.js";
+import { type FieldError, WHAT, validateWithRetypedArrays } from "./_issues.js";
 
 /**
  * Where {@link validate} reads its value from: `json`, `form`, `query`, `param`, `header` or `cookie`.
@@ -49,14 +49,6 @@ const FORM_MEDIA_TYPES: ReadonlySet<string> = new Set([
   "multipart/form-data",
   "application/x-www-form-urlencoded",
 ]);
-const WHAT: Record<ValidationTarget, string> = {
-  json: "JSON body",
-  form: "form body",
-  query: "query string",
-  param: "path parameters",
-  header: "headers",
-  cookie: "cookies",
-};
 
 const mediaType = (contentType: string | undefined): string =>
   (contentType ?? "").split(";")[0]?.trim().toLowerCase() ?? "";

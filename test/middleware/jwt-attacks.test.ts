@@ -12,7 +12,7 @@ import {
   generateKeyPair,
 } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { type AuthVariables, type JwtAuthOptions, jwtAuth } from "../middleware/auth/index.js";
+import { type AuthVariables, type JwtAuthOptions, jwtAuth } from "../../middleware/auth/index.js";
 
 // Every attack a token can carry, against every form of key jwtAuth takes: each must be a 401 invalid_token with a
 // Bearer challenge, never a 500 (a 500 tells an attacker which key paths break and pages the operator).

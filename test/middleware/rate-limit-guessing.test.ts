@@ -2,10 +2,10 @@ import { Hono } from "hono";
 import { type Logger, Skiff } from "skiff";
 import { serve, type SkiffServer } from "skiff/node";
 import { createTestRuntime } from "skiff/testing";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { tempDbUrl } from "../contract/node-driver.js";
 import { afterAll, describe, expect, it } from "vitest";
-import { type ApiKeyEntry, type AuthVariables, apiKeyAuth, hashApiKey } from "../middleware/auth/index.js";
-import { rateLimit, type RateLimitOptions } from "../middleware/rate-limit/index.js";
+import { type ApiKeyEntry, type AuthVariables, apiKeyAuth, hashApiKey } from "../../middleware/auth/index.js";
+import { rateLimit, type RateLimitOptions } from "../../middleware/rate-limit/index.js";
 
 // A limiter keyed by a header the client chooses gives every guessed API key a fresh budget: guessing is never
 // limited. The documented pattern is one limiter per IP before auth (it counts the guesses) and one per verified

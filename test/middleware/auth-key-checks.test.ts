@@ -1,6 +1,6 @@
 import { type JWK, exportJWK, exportSPKI, generateKeyPair } from "jose";
 import { beforeAll, describe, expect, it } from "vitest";
-import { type JwtAuthOptions, jwtAuth } from "../middleware/auth/index.js";
+import { type JwtAuthOptions, jwtAuth } from "../../middleware/auth/index.js";
 
 // A static key is checked at setup against every allowed algorithm, as jose checks it at verification: otherwise a
 // token that picks an allowed algorithm its key cannot run (ES256 against an RSA PEM) trips jose's key checks, a 500.

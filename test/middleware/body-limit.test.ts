@@ -1,8 +1,8 @@
 import { Hono } from "hono";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import { PLATFORM_BODY_LIMITS, bodyLimit } from "../middleware/body-limit/index.js";
-import { validate } from "../middleware/validate/index.js";
+import { PLATFORM_BODY_LIMITS, bodyLimit } from "../../middleware/body-limit/index.js";
+import { validate } from "../../middleware/validate/index.js";
 
 const LIMIT = 1024;
 

@@ -2,11 +2,11 @@ import { type Env, Hono } from "hono";
 import { type IncomingMessage, type KVStore, type Logger, MemoryKV, type QueueSchemas, Skiff } from "skiff";
 import { serve, type SkiffServer } from "skiff/node";
 import { createTestRuntime } from "skiff/testing";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { tempDbUrl } from "../contract/node-driver.js";
 import { afterAll, afterEach, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { bodyLimit } from "../middleware/body-limit/index.js";
-import { idempotency, idempotentConsumer, type IdempotencyOptions } from "../middleware/idempotency/index.js";
+import { bodyLimit } from "../../middleware/body-limit/index.js";
+import { idempotency, idempotentConsumer, type IdempotencyOptions } from "../../middleware/idempotency/index.js";
 
 // ---- harness: the only Node-specific part; the cases below use fetch-shaped calls and web APIs only ----
 

@@ -4,7 +4,7 @@ import { z } from "zod";
 import type { Env } from "hono";
 import { type QueueSchemas, Skiff, sql } from "skiff";
 import { nodeDatabase, serve, type ServeOptions, type SkiffServer } from "skiff/node";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { tempDbUrl } from "../../contract/node-driver.js";
 
 const servers: SkiffServer[] = [];
 async function start<E extends Env, Q extends QueueSchemas>(

@@ -5,11 +5,11 @@ import { secureHeaders } from "hono/secure-headers";
 import { timing } from "hono/timing";
 import { type LogRecord, type QueueSchemas, Skiff } from "skiff";
 import { createTestRuntime } from "skiff/testing";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { tempDbUrl } from "../contract/node-driver.js";
 import { afterAll, describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { type LoggerMiddlewareOptions, logger, redactingSink } from "../middleware/logger/index.js";
-import { requestId } from "../middleware/request-id/index.js";
+import { type LoggerMiddlewareOptions, logger, redactingSink } from "../../middleware/logger/index.js";
+import { requestId } from "../../middleware/request-id/index.js";
 import type { Logger } from "skiff";
 
 // ---- harness: the only Node-specific part; the cases below use fetch-shaped calls and web APIs only ----

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { hc } from "hono/client";
 import { describe, expect, expectTypeOf, it } from "vitest";
 import { z } from "zod";
-import { validate } from "../middleware/validate/index.js";
+import { validate } from "../../middleware/validate/index.js";
 
 const Order = z.object({
   customer: z.string().min(1),

@@ -8,7 +8,7 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
 import { Skiff } from "skiff";
 import { findProjectDir, serve, type ServeOptions, type SkiffServer } from "skiff/node";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { tempDbUrl } from "../../contract/node-driver.js";
 
 const servers: SkiffServer[] = [];
 async function start(options: ServeOptions) {
@@ -103,7 +103,7 @@ describe("serve(): the default database belongs to the project, not the working 
     const project = join(outside, "shop");
     mkdirSync(join(project, "src"), { recursive: true });
     writeFileSync(join(project, "package.json"), JSON.stringify({ name: "shop", type: "module" }));
-    const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
+    const repo = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
     const entry = join(project, "src", "node.ts");
     writeFileSync(
       entry,

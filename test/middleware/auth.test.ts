@@ -22,7 +22,7 @@ import {
   hashApiKey,
   jwtAuth,
   requireScopes,
-} from "../middleware/auth/index.js";
+} from "../../middleware/auth/index.js";
 
 const SECRET = "s3cr3t-that-is-at-least-32-bytes-long!";
 const ISSUER = "https://auth.test/";

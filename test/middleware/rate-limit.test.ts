@@ -12,10 +12,10 @@ import {
 } from "skiff";
 import { serve, type SkiffServer } from "skiff/node";
 import { createTestRuntime } from "skiff/testing";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { tempDbUrl } from "../contract/node-driver.js";
 import { afterAll, describe, expect, it, vi } from "vitest";
-import { clientIp, rateLimit, type RateLimitOptions } from "../middleware/rate-limit/index.js";
-import { retryAfterMs, toSeconds, windowPosition } from "../middleware/rate-limit/window.js";
+import { clientIp, rateLimit, type RateLimitOptions } from "../../middleware/rate-limit/index.js";
+import { retryAfterMs, toSeconds, windowPosition } from "../../middleware/rate-limit/window.js";
 
 // ---- harness: the only Node-specific part; the cases below use fetch-shaped calls and web APIs only ----
 

@@ -8,7 +8,7 @@ import { z } from "zod";
 import type { Env } from "hono";
 import { type LogRecord, type QueueSchemas, Skiff } from "skiff";
 import { serve, type ServeOptions, type SkiffServer } from "skiff/node";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { tempDbUrl } from "../../contract/node-driver.js";
 
 const servers: SkiffServer[] = [];
 async function start<E extends Env, Q extends QueueSchemas>(
@@ -114,7 +114,7 @@ describe("serve(): shutdown has an upper bound, and a stuck queue handler loses 
 
   it("exits on SIGTERM within the grace while a handler hangs, and the message is not lost", async () => {
     const url = tempDbUrl("sigterm-hang");
-    const repo = resolve(fileURLToPath(new URL("..", import.meta.url)));
+    const repo = resolve(fileURLToPath(new URL("../../..", import.meta.url)));
     const entry = join(dirname(url.slice("file:".length)), "hang.mts");
     const src = (p: string) => JSON.stringify(pathToFileURL(join(repo, p)).href);
     writeFileSync(

@@ -1,4 +1,0 @@
-import { contractSuite } from "./contract/cases.js";
-import { nodeDriver } from "./contract/node-driver.js";
-
-contractSuite("Node (serve)", nodeDriver);

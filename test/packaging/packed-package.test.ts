@@ -1,0 +1,221 @@
+import { spawnSync } from "node:child_process";
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { afterAll, describe, expect, it } from "vitest";
+
+// The published package must work on its own: `npm pack`, install the tarball (with hono, its peer) in a project
+// outside this repository, import every subpath from plain Node ESM (no `skiff-source` condition, so dist/), serve
+// a route through skiff/node and skiff/lambda, and run the `skiff` bin. Every step has its own time limit, and the
+// steps of one test fit in its 120 s (about 45 s in all on a loaded 2-core machine).
+const repo = fileURLToPath(new URL("../..", import.meta.url));
+const pkg = JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as {
+  name: string;
+  files: string[];
+  exports: Record<string, string | Record<string, string>>;
+  bin: Record<string, string>;
+  scripts: Record<string, string>;
+};
+// The user's Hono is another version than the one skiff is developed on (the lowest minor of the peer range):
+// installed from npm's cache, where `npm ci` put it as the `hono-4-12` alias.
+const userHono = (
+  JSON.parse(readFileSync(join(repo, "node_modules/hono-4-12/package.json"), "utf8")) as { version: string }
+).version;
+const work = mkdtempSync(join(tmpdir(), "skiff-packed-"));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+// npm run by `npm test` passes its own settings down as npm_* variables; a nested npm must not inherit the
+// repository's prefix (it would install into the repository), only where the cache and registry are.
+const KEEP =
+  /^npm_config_(cache|registry|userconfig|globalconfig|https?_proxy|proxy|noproxy|cafile|ca|strict_ssl)$/i;
+const env = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !/^(npm_|init_cwd$)/i.test(key) || KEEP.test(key)),
+);
+
+function run(command: string, args: string[], cwd: string, timeoutMs: number): string {
+  const result = spawnSync(command, args, {
+    cwd,
+    env,
+    encoding: "utf8",
+    timeout: timeoutMs,
+    maxBuffer: 64 << 20,
+  });
+  if (result.status !== 0) {
+    const why = result.error ? String(result.error) : `exit ${result.status}`;
+    throw new Error(`${command} ${args.join(" ")} (in ${cwd}): ${why}\n${result.stdout}\n${result.stderr}`);
+  }
+  return result.stdout;
+}
+
+const npm = process.platform === "win32" ? "npm.cmd" : "npm";
+const packedPaths = (json: string): string[] =>
+  (JSON.parse(json) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((file) => file.path);
+const exportTargets = (): string[] =>
+  Object.values(pkg.exports).flatMap((target) =>
+    typeof target === "string"
+      ? [target]
+      : Object.entries(target)
+          .filter(([condition]) => condition !== "skiff-source")
+          .map(([, path]) => path),
+  );
+
+/** Packs the package: npm's own file selection (from `files`), with dist/ built fresh by the build's tsconfig. */
+function pack(): { tarball: string; files: string[] } {
+  const selected = packedPaths(run(npm, ["pack", "--dry-run", "--json", "--ignore-scripts"], repo, 20_000));
+  const stage = join(work, "stage");
+  for (const path of selected) {
+    if (path.startsWith("dist/")) continue; // possibly stale here; built below
+    mkdirSync(dirname(join(stage, path)), { recursive: true });
+    cpSync(join(repo, path), join(stage, path));
+  }
+  // `npm run build` is `tsc -p tsconfig.build.json`; the type-check is `npm run typecheck`'s job, so skip it here.
+  const tsc = createRequire(import.meta.url).resolve("typescript/bin/tsc");
+  run(
+    process.execPath,
+    [tsc, "-p", join(repo, "tsconfig.build.json"), "--outDir", join(stage, "dist"), "--noCheck"],
+    repo,
+    70_000,
+  );
+  const out = run(npm, ["pack", "--json", "--ignore-scripts", "--pack-destination", work], stage, 25_000);
+  const filename = (JSON.parse(out) as Array<{ filename: string }>)[0]!.filename;
+  return { tarball: join(work, filename), files: packedPaths(out) };
+}
+
+const APP = `import { Skiff } from "skiff";
+import { bearerAuth } from "hono/bearer-auth";
+export const app = new Skiff();
+app.get("/ping", (c) => c.json({ pong: true }));
+app.get("/private", bearerAuth({ token: "t" }), (c) => c.text("secret"));
+`;
+
+// Runs in the scratch project with plain \`node\`: dist/ through the exports map, as a user's server would.
+const CHECK = `import { readFileSync } from "node:fs";
+const manifest = JSON.parse(readFileSync("node_modules/skiff/package.json", "utf8"));
+const subpaths = {};
+for (const subpath of Object.keys(manifest.exports)) {
+  if (subpath === "./package.json") continue;
+  const specifier = subpath === "." ? "skiff" : "skiff/" + subpath.slice(2);
+  subpaths[specifier] = Object.keys(await import(specifier)).length;
+}
+const { Skiff } = await import("skiff");
+const { serve } = await import("skiff/node");
+const { toLambda } = await import("skiff/lambda");
+const { bearerAuth } = await import("hono/bearer-auth");
+const app = new Skiff();
+app.get("/ping", (c) => c.json({ pong: true }));
+app.get("/private", bearerAuth({ token: "t" }), (c) => c.text("secret"));
+
+const server = await serve(app, {
+  hostname: "127.0.0.1",
+  port: 0,
+  database: { url: "file:" + process.cwd() + "/node.db" },
+  scheduler: false,
+  queues: false,
+  handleSignals: false,
+  testScheduled: false,
+});
+let node;
+try {
+  const ping = await fetch(server.url + "/ping", { signal: AbortSignal.timeout(10_000) });
+  const denied = await fetch(server.url + "/private", { signal: AbortSignal.timeout(10_000) });
+  node = {
+    status: ping.status,
+    body: await ping.json(),
+    denied: { status: denied.status, type: denied.headers.get("content-type"), challenge: denied.headers.get("www-authenticate") },
+  };
+} finally {
+  await server.close();
+}
+
+const handler = toLambda(app);
+const event = {
+  version: "2.0", routeKey: "$default", rawPath: "/ping", rawQueryString: "", headers: { host: "example.com" },
+  requestContext: { accountId: "1", apiId: "a", domainName: "example.com", domainPrefix: "example", requestId: "r1",
+    routeKey: "$default", stage: "$default", time: "01/Jan/2026:00:00:00 +0000", timeEpoch: 0,
+    http: { method: "GET", path: "/ping", protocol: "HTTP/1.1", sourceIp: "127.0.0.1", userAgent: "test" } },
+  isBase64Encoded: false,
+};
+const result = await handler(event, { functionName: "f", awsRequestId: "r1", getRemainingTimeInMillis: () => 30_000 });
+console.log(JSON.stringify({ subpaths, node, lambda: { status: result.statusCode, body: JSON.parse(result.body) } }));
+`;
+
+describe("the packed package works on its own", { timeout: 120_000 }, () => {
+  let packed: { tarball: string; files: string[] };
+  const scratch = join(work, "project");
+
+  it("packs what the exports map and the bin point to, and no tests", () => {
+    packed = pack();
+    const missing = [...exportTargets(), ...Object.values(pkg.bin)]
+      .map((path) => path.replace(/^\.\//, ""))
+      .filter((path) => !packed.files.includes(path));
+    expect(missing, "exports/bin targets not in the tarball").toEqual([]);
+    expect(packed.files.filter((path) => /\.test\.|^test\//.test(path))).toEqual([]);
+  });
+
+  it("builds dist/ whenever npm packs or publishes (dist/ is not in git, so a fresh clone has none)", () => {
+    expect(pkg.scripts.prepack ?? "(none)", 'package.json scripts: "prepack": "npm run build"').toMatch(
+      /\bbuild\b|tsc -p tsconfig\.build\.json/,
+    );
+  });
+
+  it("installs outside the repository, with the project's own Hono as the only copy", () => {
+    mkdirSync(scratch, { recursive: true });
+    writeFileSync(
+      join(scratch, "package.json"),
+      JSON.stringify({
+        name: "scratch",
+        private: true,
+        type: "module",
+        skiff: { app: "app.ts" },
+        dependencies: { skiff: `file:${packed.tarball}`, hono: userHono },
+      }),
+    );
+    run(
+      npm,
+      ["install", "--prefer-offline", "--no-audit", "--no-fund", "--no-package-lock"],
+      scratch,
+      110_000,
+    );
+    const installed = JSON.parse(readFileSync(join(scratch, "node_modules/skiff/package.json"), "utf8")) as {
+      name: string;
+    };
+    expect(installed.name).toBe(pkg.name);
+    // A peer dependency: skiff uses the project's Hono, so its HTTPException and route() types are the user's.
+    expect(() => readFileSync(join(scratch, "node_modules/skiff/node_modules/hono/package.json"))).toThrow();
+    const hono = JSON.parse(readFileSync(join(scratch, "node_modules/hono/package.json"), "utf8")) as {
+      version: string;
+    };
+    expect(hono.version).toBe(userHono);
+  });
+
+  it("imports every subpath from plain Node and serves a route through skiff/node and skiff/lambda", () => {
+    writeFileSync(join(scratch, "check.mjs"), CHECK);
+    const lines = run(process.execPath, ["check.mjs"], scratch, 60_000).trim().split("\n");
+    const report = JSON.parse(lines[lines.length - 1]!) as {
+      subpaths: Record<string, number>;
+      node: { status: number; body: unknown; denied: { status: number; type: string; challenge: string } };
+      lambda: { status: number; body: unknown };
+    };
+    const expected = Object.keys(pkg.exports)
+      .filter((subpath) => subpath !== "./package.json")
+      .map((subpath) => (subpath === "." ? "skiff" : `skiff/${subpath.slice(2)}`));
+    expect(Object.keys(report.subpaths).sort()).toEqual(expected.sort());
+    for (const [specifier, count] of Object.entries(report.subpaths))
+      expect(count, specifier).toBeGreaterThan(0);
+    expect(report.node).toEqual({
+      status: 200,
+      body: { pong: true },
+      denied: { status: 401, type: "application/problem+json", challenge: 'Bearer realm=""' },
+    });
+    expect(report.lambda).toEqual({ status: 200, body: { pong: true } });
+  });
+
+  it("runs the skiff bin on the project's app", () => {
+    writeFileSync(join(scratch, "app.ts"), APP);
+    const out = run(join(scratch, "node_modules/.bin/skiff"), ["routes", "--json"], scratch, 60_000);
+    expect(out).toContain("/ping");
+    expect(out).toContain("/private");
+  });
+});
