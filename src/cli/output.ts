@@ -21,11 +21,28 @@ export interface Output {
   line(text?: string): void;
   /** A warning or problem on stderr (also in `--quiet` mode; not in `--json` mode, where it is part of the result). */
   problem(text: string): void;
-  /** Starts a long step: prints it on stderr for people and returns the function that reports it done. */
-  step(label: string): (detail?: string) => void;
-  /** Writes the result document in `--json` mode. */
+  /**
+   * Starts a long step: prints it on stderr for people and returns the function that reports it done. The mark
+   * says how it went: a green `✓` only for `"ok"`, a yellow `!` for `"warning"`, a red `✗` for `"error"`, and a
+   * neutral `·` when the caller does not say (a step that found problems is never shown with a green tick).
+   */
+  step(label: string): (detail?: string, outcome?: StepOutcome) => void;
+  /**
+   * Writes the result document in `--json` mode. Every problem in its `problems` array carries a `severity`
+   * ("error" unless it says "warning"), as docs/cli.md promises.
+   */
   result(value: unknown): void;
 }
+
+/**
+ * How a step of {@link Output.step} ended.
+ *
+ * @example
+ * ```ts
+ * done(`${problems.length} problem(s)`, problems.length ? "error" : "ok");
+ * ```
+ */
+export type StepOutcome = "ok" | "warning" | "error";
 
 /**
  * ANSI styles that are the identity when colours are off.
@@ -86,6 +103,21 @@ export function colorEnabled(
   return stream.isTTY === true && env.TERM !== "dumb";
 }
 
+// CSI sequences (colours, cursor moves) and OSC ones (hyperlinks), as terminals parse them.
+const ANSI = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)/g;
+
+/**
+ * Removes ANSI escape sequences (SGR colours and the like) from text.
+ *
+ * @example
+ * ```ts
+ * stripAnsi("\x1b[31mred\x1b[39m") // "red"
+ * ```
+ */
+export function stripAnsi(text: string): string {
+  return text.replace(ANSI, "");
+}
+
 /**
  * Options of {@link createOutput}; the streams and env default to the process's.
  *
@@ -115,33 +147,59 @@ export function createOutput(options: OutputOptions = {}): Output {
   const stderr = options.stderr ?? process.stderr;
   const json = options.json === true;
   const quiet = options.quiet === true;
-  const style = createStyle(!json && colorEnabled(stdout, options.env));
-  const errStyle = createStyle(!json && colorEnabled(stderr, options.env));
+  const outColor = !json && colorEnabled(stdout, options.env);
+  const errColor = !json && colorEnabled(stderr, options.env);
+  const style = createStyle(outColor);
+  const errStyle = createStyle(errColor);
+  // Text is styled with the stdout style wherever it goes; each stream drops the codes it cannot show.
+  const toOut = (text: string) => stdout.write(`${outColor ? text : stripAnsi(text)}\n`);
+  const toErr = (text: string) => stderr.write(`${errColor ? text : stripAnsi(text)}\n`);
   const people = !json && !quiet;
+  const marks: Record<StepOutcome | "done", string> = {
+    ok: errStyle.green("✓"),
+    warning: errStyle.yellow("!"),
+    error: errStyle.red("✗"),
+    done: errStyle.dim("·"),
+  };
   return {
     json,
     quiet,
     style,
     line: (text = "") => {
-      if (people) stdout.write(`${text}\n`);
+      if (people) toOut(text);
     },
     problem: (text) => {
-      if (!json) stderr.write(`${text}\n`);
+      if (!json) toErr(text);
     },
     step: (label) => {
       const started = performance.now();
-      if (people) stderr.write(`${errStyle.dim("›")} ${label}…\n`);
-      return (detail) => {
+      if (people) toErr(`${errStyle.dim("›")} ${label}…`);
+      return (detail, outcome) => {
         if (!people) return;
         const ms = Math.round(performance.now() - started);
-        stderr.write(
-          `${errStyle.green("✓")} ${label}${detail ? ` ${errStyle.dim(`(${detail}, ${ms} ms)`)}` : errStyle.dim(` (${ms} ms)`)}\n`,
+        toErr(
+          `${marks[outcome ?? "done"]} ${label}${detail ? ` ${errStyle.dim(`(${detail}, ${ms} ms)`)}` : errStyle.dim(` (${ms} ms)`)}`,
         );
       };
     },
     result: (value) => {
-      if (json) stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+      if (json) stdout.write(`${JSON.stringify(withSeverity(value), null, 2)}\n`);
     },
+  };
+}
+
+// The `problems` of a result document, each with its severity spelled out.
+function withSeverity(value: unknown): unknown {
+  if (typeof value !== "object" || value === null || Array.isArray(value)) return value;
+  const { problems } = value as { problems?: unknown };
+  if (!Array.isArray(problems)) return value;
+  return {
+    ...value,
+    problems: problems.map((p: unknown) =>
+      typeof p === "object" && p !== null
+        ? { ...p, severity: (p as { severity?: unknown }).severity === "warning" ? "warning" : "error" }
+        : p,
+    ),
   };
 }
 
@@ -168,7 +226,7 @@ export function formatBytes(bytes: number): string {
  * ```
  */
 export function table(rows: string[][], gap = 2): string[] {
-  const visible = (s: string) => s.replace(/\x1b\[\d+m/g, "").length;
+  const visible = (s: string) => stripAnsi(s).length;
   const widths: number[] = [];
   for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visible(cell))));
   return rows.map((row) =>

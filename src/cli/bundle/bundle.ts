@@ -26,6 +26,11 @@ export interface BundleSpec {
   external?: string[];
   /** Write the files (build) or only analyse in memory (check). Default true. */
   write?: boolean;
+  /**
+   * Edge bundles: the Node built-ins the runtime implements (a Worker with `nodejs_compat`), kept external and
+   * not reported. A function, as finding them may load the platform's tooling; called once per bundle.
+   */
+  providedBuiltins?: () => Promise<readonly string[]>;
 }
 
 /**
@@ -65,7 +70,8 @@ export async function bundle(spec: BundleSpec): Promise<BundleResult> {
   }
   const outfile = join(spec.outDir, spec.outFile);
   const edge = spec.runtime === "edge";
-  const plugins: Plugin[] = edge ? [externalBuiltins()] : [];
+  const provided = new Set(edge && spec.providedBuiltins ? await spec.providedBuiltins() : []);
+  const plugins: Plugin[] = edge ? [externalBuiltins(provided)] : [];
   const result = await build({
     absWorkingDir: spec.root,
     entryPoints: [spec.entry],
@@ -111,7 +117,7 @@ export async function bundle(spec: BundleSpec): Promise<BundleResult> {
     files: Object.keys(metafile.outputs).map((f) => basename(f)),
     raw: bytes.length,
     gzip: gzipSize(bytes),
-    nodeImports: edge ? findNodeImports(metafile, entryKey, outputKey) : [],
+    nodeImports: edge ? findNodeImports(metafile, entryKey, outputKey, provided) : [],
     externalPackages: [...externals],
     metafile,
   };

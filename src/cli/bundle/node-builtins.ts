@@ -3,6 +3,7 @@ import type { Metafile, Plugin } from "esbuild";
 
 const BUILTINS = new Set(builtinModules.filter((m) => !m.startsWith("_")));
 const SKIP = Symbol("skiff-resolve-builtin");
+const REQUIRED = "skiff-required-builtin";
 
 /**
  * Whether an import specifier names a Node built-in (`node:fs`, `fs`, `fs/promises`, ...).
@@ -21,16 +22,31 @@ export function isNodeBuiltin(specifier: string): boolean {
 /**
  * An esbuild plugin for edge bundles that keeps Node built-ins (and `cloudflare:*` modules) external instead of
  * failing resolution, so the build finishes and {@link findNodeImports} can say which chain pulled each one in.
+ * `provided` lists the built-ins the runtime implements (a Worker with `nodejs_compat`): those stay external even
+ * where an npm polyfill of the same name is installed, as wrangler keeps them, and a CommonJS `require()` of one
+ * becomes an import (an ESM bundle has no `require`).
  *
  * @example
  * ```ts
  * await build({ entryPoints: ["worker.ts"], bundle: true, plugins: [externalBuiltins()], metafile: true });
  * ```
  */
-export function externalBuiltins(): Plugin {
+export function externalBuiltins(provided: ReadonlySet<string> = new Set()): Plugin {
   return {
     name: "skiff-external-builtins",
     setup(build) {
+      if (provided.size) {
+        build.onResolve({ filter: /^(node:)?[a-z_][a-z0-9_/]*$/ }, (args) => {
+          if (!provided.has(args.path)) return undefined;
+          if (args.kind === "require-call") return { path: args.path, namespace: REQUIRED };
+          return { path: args.path, external: true };
+        });
+        // What wrangler's hybrid nodejs_compat plugin does: the module's default export is what require() returns.
+        build.onLoad({ filter: /.*/, namespace: REQUIRED }, (args) => ({
+          contents: `import builtin from ${JSON.stringify(args.path)};\nmodule.exports = builtin;`,
+          loader: "js",
+        }));
+      }
       build.onResolve({ filter: /^(node:|cloudflare:)/ }, (args) => ({ path: args.path, external: true }));
       // A bare built-in name ("events", "buffer") may be an installed browser polyfill: only what does not resolve
       // to a file is the Node built-in.
@@ -63,7 +79,8 @@ export interface NodeImport {
 
 /**
  * The Node built-ins an output still imports after tree-shaking, each with the shortest import chain that
- * reaches it from the entry (breadth-first over the metafile's `inputs[...].imports`).
+ * reaches it from the entry (breadth-first over the metafile's `inputs[...].imports`). Built-ins in `provided`
+ * (the runtime implements them) are not reported.
  *
  * @example
  * ```ts
@@ -71,10 +88,15 @@ export interface NodeImport {
  * // [{ module: "node:fs", chain: ["examples/shop/worker.ts", "src/local/database.ts", "node:fs"] }]
  * ```
  */
-export function findNodeImports(metafile: Metafile, entry: string, output: string): NodeImport[] {
+export function findNodeImports(
+  metafile: Metafile,
+  entry: string,
+  output: string,
+  provided: ReadonlySet<string> = new Set(),
+): NodeImport[] {
   const remaining = new Set(
     (metafile.outputs[output]?.imports ?? [])
-      .filter((i) => i.external && isNodeBuiltin(i.path))
+      .filter((i) => i.external && isNodeBuiltin(i.path) && !provided.has(i.path))
       .map((i) => i.path),
   );
   if (remaining.size === 0) return [];

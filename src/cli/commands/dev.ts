@@ -7,6 +7,8 @@ import { CliError } from "../errors.js";
 import { resolveProject } from "../project.js";
 import { loadContext } from "../run/context.js";
 import { getTarget } from "../targets/registry.js";
+import { readWranglerConfig, WRANGLER_CONFIG_FILES } from "../targets/cloudflare/wrangler-config.js";
+import { supportedCompatibilityDate } from "../targets/cloudflare/workerd.js";
 import { printApp } from "./print-app.js";
 import { commonArgs, guard } from "./shared.js";
 
@@ -15,7 +17,8 @@ import { commonArgs, guard } from "./shared.js";
  * crons (with next run) and queues. `node` serves it in Node (libSQL file, local queue, scheduler) and restarts on
  * every change to a file it imports (`node --watch`); `worker` serves `.skiff/dev.db` over the local libSQL HTTP
  * endpoint and runs `wrangler dev --test-scheduled` on the Worker entry with `TURSO_DATABASE_URL` pointing at it
- * (wrangler reloads on change).
+ * (wrangler reloads on change), with the project's `wrangler.json`, `wrangler.jsonc` or `wrangler.toml` (wrangler's
+ * precedence) and, when its `compatibility_date` is later than the installed workerd supports, that newest date.
  *
  * @example
  * ```sh
@@ -53,7 +56,7 @@ export const devCommand = defineCommand({
     config: {
       type: "string",
       valueHint: "file",
-      description: "worker: wrangler config (default: wrangler.toml)",
+      description: "worker: wrangler config (default: wrangler.json, wrangler.jsonc or wrangler.toml)",
     },
   },
   run: ({ args }) =>
@@ -81,7 +84,18 @@ export const devCommand = defineCommand({
       const entry = getTarget("cloudflare").resolveEntry({ ...context });
       const wrangler = findWrangler(project.root);
       if (!wrangler) throw new CliError("wrangler is not installed: npm install -D wrangler");
-      const config = join(project.root, args.config ?? "wrangler.toml");
+      const found = readWranglerConfig(project.root, args.config);
+      if (!found)
+        throw new CliError(
+          `no valid wrangler config: ${args.config ?? WRANGLER_CONFIG_FILES.join(", ")} (run skiff check --target cloudflare to see why, or to get one)`,
+        );
+      const config = found.file;
+      // wrangler dev refuses a date its workerd does not know (and, with none, uses today's); production accepts
+      // dates up to today.
+      const supported = supportedCompatibilityDate(project.root);
+      const date = found.config.compatibility_date;
+      const dateArgs =
+        typeof date !== "string" || date > supported ? ["--compatibility-date", supported] : [];
       mkdirSync(join(project.root, ".skiff"), { recursive: true });
       const database = await serveHrana({ url: `file:${join(project.root, ".skiff", "dev.db")}`, port: 0 });
       try {
@@ -89,6 +103,14 @@ export const devCommand = defineCommand({
         out.line(
           `${out.style.bold("skiff dev --target worker")} ${out.style.dim(`wrangler dev on :${args.port}; libSQL endpoint ${database.url} (.skiff/dev.db); fire crons at /__scheduled?cron=...`)}`,
         );
+        if (dateArgs.length)
+          out.line(
+            out.style.yellow(
+              typeof date === "string"
+                ? `compatibility_date ${date} is later than the installed workerd supports; running with ${supported}`
+                : `no compatibility_date in ${project.rel(config)}; running with ${supported}, the newest the installed workerd supports`,
+            ),
+          );
         printApp(out, context.manifest);
         const main = relative(dirname(config), entry);
         const wranglerArgs = [
@@ -103,6 +125,7 @@ export const devCommand = defineCommand({
           "--test-scheduled",
           "--var",
           `TURSO_DATABASE_URL:${database.url}`,
+          ...dateArgs,
         ];
         return await runChild(process.execPath, [wrangler, ...wranglerArgs], { cwd: dirname(config) });
       } finally {

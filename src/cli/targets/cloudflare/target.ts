@@ -1,38 +1,44 @@
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
-import { dirname, join, relative, resolve } from "node:path";
-import { parse } from "smol-toml";
+import { readFileSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
 import type { AppManifest } from "../../app/manifest.js";
 import { MiB } from "../../bundle/sizes.js";
 import type { Problem } from "../../errors.js";
 import { pickPlan, PLANS } from "../plans.js";
 import { appDir } from "../../project.js";
 import { entryFile } from "../entry.js";
-import type { Target, TargetInput } from "../types.js";
+import type { Target } from "../types.js";
 import { checkWrangler, consumerBlock } from "./wrangler-check.js";
 import { queueBindingName } from "../../../adapters/cloudflare/options.js";
+import {
+  configFormat,
+  findWranglerConfig,
+  parseWranglerConfig,
+  readWranglerConfig,
+} from "./wrangler-config.js";
+import { supportedCompatibilityDate, workerdBuiltins } from "./workerd.js";
 
 const LIMITS: Record<(typeof PLANS.cloudflare)[number], { bytes: number; label: string }> = {
   free: { bytes: 3 * MiB, label: "Workers Free: 3 MiB compressed" },
   paid: { bytes: 10 * MiB, label: "Workers Paid: 10 MiB compressed" },
 };
 
-function configFile(input: TargetInput): string {
-  return resolve(input.project.root, input.config ?? "wrangler.toml");
-}
-
 /**
- * A complete `wrangler.toml` for the app, printed when the project has none.
+ * A complete `wrangler.toml` for the app, printed when the project has none. Its `compatibility_date` is the newest
+ * the installed workerd supports (see {@link supportedCompatibilityDate}), so `wrangler dev` accepts it.
  *
  * @example
  * ```ts
- * console.log(wranglerToml(manifest, { name: "shop", main: "src/worker.ts" }));
+ * console.log(wranglerToml(manifest, { name: "shop", main: "src/worker.ts", compatibilityDate: "2026-04-26" }));
  * ```
  */
-export function wranglerToml(manifest: AppManifest, options: { name: string; main: string }): string {
+export function wranglerToml(
+  manifest: AppManifest,
+  options: { name: string; main: string; compatibilityDate: string },
+): string {
   const lines = [
     `name = "${options.name}"`,
     `main = "${options.main}"`,
-    `compatibility_date = "${new Date().toISOString().slice(0, 10)}"`,
+    `compatibility_date = "${options.compatibilityDate}"`,
     "",
     "[vars]",
     'TURSO_DATABASE_URL = "libsql://<database>-<org>.turso.io" # and: npx wrangler secret put TURSO_AUTH_TOKEN',
@@ -55,9 +61,11 @@ export function wranglerToml(manifest: AppManifest, options: { name: string; mai
 
 /**
  * Cloudflare Workers: bundles `worker.ts` for workerd (conditions `workerd`, `worker`, `browser`; no Node
- * built-ins), checks it against the plan's compressed size limit, checks `wrangler.toml` against the app, and
- * writes `wrangler.json` next to the bundle: the project's wrangler config with `main` pointing at the bundle and
- * `no_bundle`, so `wrangler deploy -c .skiff/build/cloudflare/wrangler.json` ships exactly what was measured.
+ * built-ins but those workerd provides under `nodejs_compat`), checks it against the plan's compressed size limit,
+ * checks the wrangler config (`wrangler.json`, `wrangler.jsonc` or `wrangler.toml`, wrangler's precedence) against
+ * the app, and writes `wrangler.json` next to the bundle: the project's wrangler config with `main` pointing at the
+ * bundle and `no_bundle`, so `wrangler deploy -c .skiff/build/cloudflare/wrangler.json` ships exactly what was
+ * measured.
  *
  * @example
  * ```ts
@@ -75,39 +83,58 @@ export const cloudflare: Target = {
       'import { toCloudflare } from "skiff/cloudflare"; export default toCloudflare(app);',
     ),
   edge: () => true,
-  bundleSpec: (input, entry, outDir) => ({
-    root: input.project.root,
-    entry,
-    outDir,
-    outFile: "worker.js",
-    runtime: "edge",
-    conditions: ["workerd", "worker", "browser"],
-  }),
+  bundleSpec: (input, entry, outDir) => {
+    const config = readWranglerConfig(input.project.root, input.config)?.config ?? {};
+    const date = typeof config.compatibility_date === "string" ? config.compatibility_date : undefined;
+    const flags = Array.isArray(config.compatibility_flags)
+      ? config.compatibility_flags.filter((f): f is string => typeof f === "string")
+      : [];
+    return {
+      root: input.project.root,
+      entry,
+      outDir,
+      outFile: "worker.js",
+      runtime: "edge",
+      conditions: ["workerd", "worker", "browser"],
+      providedBuiltins: () => workerdBuiltins(input.project.root, date, flags),
+    };
+  },
   limits: (input) => [{ measure: "gzip", ...LIMITS[pickPlan(input.plan, PLANS.cloudflare)] }],
   async check(input, entry) {
-    const file = configFile(input);
+    const { file, exists } = findWranglerConfig(input.project.root, input.config);
     const rel = input.project.rel(file);
-    if (!existsSync(file)) {
-      const main = relative(dirname(file), entry).split("\\").join("/");
+    const main = relative(dirname(file), entry).split("\\").join("/");
+    const compatibilityDate = supportedCompatibilityDate(input.project.root);
+    if (!exists) {
       return [
         {
           target: "cloudflare",
           file: rel,
           message: "does not exist; create it with",
-          fix: wranglerToml(input.manifest, { name: "skiff-app", main }),
+          fix: wranglerToml(input.manifest, { name: "skiff-app", main, compatibilityDate }),
+          severity: "error",
         },
       ];
     }
-    const main = relative(dirname(file), entry).split("\\").join("/");
-    return checkWrangler(input.manifest, readFileSync(file, "utf8"), { file: rel, entry: main });
+    return checkWrangler(input.manifest, readFileSync(file, "utf8"), {
+      file: rel,
+      entry: main,
+      supportedDate: compatibilityDate,
+    }).map((p) => ({ ...p, severity: p.severity ?? "error" }));
   },
   async emit(input, entry, outDir) {
     const problems: Problem[] = await this.check(input, entry);
-    const file = configFile(input);
-    if (!existsSync(file)) return { files: [], problems };
-    const config = parse(readFileSync(file, "utf8")) as Record<string, unknown>;
-    // Paths in a wrangler config are relative to the config file; the bundle needs no alias or build step.
-    const { alias: _alias, build: _build, ...rest } = config;
+    const { file, exists } = findWranglerConfig(input.project.root, input.config);
+    if (!exists) return { files: [], problems };
+    let config: Record<string, unknown>;
+    try {
+      config = parseWranglerConfig(readFileSync(file, "utf8"), configFormat(file));
+    } catch {
+      return { files: [], problems }; // check() reported it
+    }
+    // Paths in a wrangler config are relative to the config file; the bundle needs no alias or build step, and
+    // the editor's relative $schema would point nowhere from the build directory.
+    const { alias: _alias, build: _build, $schema: _schema, ...rest } = config;
     const deployable = {
       ...rest,
       main: "worker.js",

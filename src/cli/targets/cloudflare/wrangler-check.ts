@@ -1,8 +1,8 @@
-import { parse } from "smol-toml";
 import type { AppManifest, ConsumerOptions } from "../../app/manifest.js";
 import type { Problem } from "../../errors.js";
 import { cronKey } from "../../../triggers/cron.js";
 import { queueBindingName } from "../../../adapters/cloudflare/options.js";
+import { configFormat, parseWranglerConfig, snippet, type WranglerFormat } from "./wrangler-config.js";
 
 /**
  * Options of {@link checkWrangler}: the file name for messages and the names the Worker reads its bindings by.
@@ -21,6 +21,14 @@ export interface WranglerCheckOptions {
   kvBinding?: string;
   /** Producer binding name of a queue (`toCloudflare(app, { queues })`). Default: the adapter's `queueBindingName`. */
   binding?: (queue: string) => string;
+  /** TOML or JSON (`wrangler.json`, `wrangler.jsonc`). Default: from the file name. */
+  format?: WranglerFormat;
+  /**
+   * The newest compatibility date the installed workerd supports: when given, a missing `compatibility_date`
+   * or one after today (wrangler refuses both) is an error, and one after this date (wrangler dev refuses it) a
+   * warning.
+   */
+  supportedDate?: string;
 }
 
 interface Consumer {
@@ -34,6 +42,7 @@ interface Consumer {
 
 interface WranglerConfig {
   main?: unknown;
+  compatibility_date?: unknown;
   triggers?: { crons?: unknown };
   queues?: { producers?: Array<{ queue?: unknown; binding?: unknown }>; consumers?: Consumer[] };
   kv_namespaces?: Array<{ binding?: unknown; id?: unknown }>;
@@ -47,12 +56,31 @@ const CONSUMER_KEYS = [
   { key: "retry_delay", option: "retryDelaySeconds", fallback: 0 },
 ] as const;
 
+// How each section is named in messages: TOML tables, or JSON keys.
+const SECTIONS = {
+  toml: {
+    crons: "[triggers] crons",
+    consumers: "[[queues.consumers]]",
+    producers: "[[queues.producers]]",
+    kv: "[[kv_namespaces]]",
+  },
+  json: {
+    crons: "triggers.crons",
+    consumers: "queues.consumers",
+    producers: "queues.producers",
+    kv: "kv_namespaces",
+  },
+} as const;
+
 /**
- * Checks a `wrangler.toml` against the app: every `app.cron` expression is in `[triggers] crons` and no listed
+ * Checks a wrangler config (`wrangler.toml`, or `wrangler.json`/`wrangler.jsonc` with comments and trailing
+ * commas) against the app: every `app.cron` expression is in `[triggers] crons` and no listed
  * cron lacks a handler; every consumed queue has a `[[queues.consumers]]` whose `max_batch_size`,
  * `max_batch_timeout`, `max_retries`, `retry_delay` and `dead_letter_queue` match the app's options (Cloudflare's
  * defaults apply to missing keys); every queue the app sends to (declared queues and dead-letter queues) has a
- * `[[queues.producers]]` binding; the KV namespace binding exists. Each problem carries the exact TOML to add.
+ * `[[queues.producers]]` binding; the KV namespace binding exists; with `supportedDate`, the compatibility date is set
+ * and no later than the installed workerd supports. Each problem carries the exact text to add, in the file's format
+ * (TOML lines, or a JSON fragment as wrangler prints them).
  *
  * @example
  * ```ts
@@ -74,11 +102,14 @@ export function checkWrangler(
       ...(fix ? { fix } : {}),
       ...(severity ? { severity } : {}),
     });
+  const format = options.format ?? configFormat(options.file);
+  const section = SECTIONS[format];
+  const fix = (toml: string, json: Record<string, unknown>) => snippet(format, toml, json);
   let config: WranglerConfig;
   try {
-    config = parse(source) as WranglerConfig;
+    config = parseWranglerConfig(source, format) as WranglerConfig;
   } catch (error) {
-    problem(`is not valid TOML: ${(error as Error).message.split("\n")[0]}`);
+    problem((error as Error).message);
     return problems;
   }
   const kvBinding = options.kvBinding ?? "KV";
@@ -91,9 +122,27 @@ export function checkWrangler(
   ) {
     problem(
       `main = "${config.main}", but the Worker entry is ${options.entry}`,
-      `main = "${options.entry}"`,
+      fix(`main = "${options.entry}"`, { main: options.entry }),
       "warning",
     );
+  }
+
+  if (options.supportedDate) {
+    const date = config.compatibility_date;
+    const dateFix = fix(`compatibility_date = "${options.supportedDate}"`, {
+      compatibility_date: options.supportedDate,
+    });
+    const today = new Date().toISOString().slice(0, 10);
+    if (typeof date !== "string")
+      problem("has no compatibility_date (wrangler deploy requires one)", dateFix);
+    else if (date > today)
+      problem(`compatibility_date = "${date}" is in the future: wrangler refuses it`, dateFix);
+    else if (date > options.supportedDate)
+      problem(
+        `compatibility_date = "${date}" is later than the installed workerd supports (${options.supportedDate}): wrangler dev refuses it (skiff dev passes --compatibility-date ${options.supportedDate})`,
+        dateFix,
+        "warning",
+      );
   }
 
   // Crons: the same set, compared whitespace-insensitively, as the adapter dispatches on the exact string.
@@ -104,15 +153,17 @@ export function checkWrangler(
   const missing = wanted.filter((c) => !listed.some((l) => cronKey(l) === c));
   const stale = listed.filter((l) => !wanted.includes(cronKey(l)));
   const cronsLine = `crons = [${wanted.map((c) => JSON.stringify(c)).join(", ")}]`;
-  const cronsFix = config.triggers ? cronsLine : `[triggers]\n${cronsLine}`;
+  const cronsFix = fix(config.triggers ? cronsLine : `[triggers]\n${cronsLine}`, {
+    triggers: { crons: wanted },
+  });
   for (const c of missing)
     problem(
-      `cron "${c}" is registered with app.cron() but missing from [triggers] crons, so it never fires`,
+      `cron "${c}" is registered with app.cron() but missing from ${section.crons}, so it never fires`,
       cronsFix,
     );
   for (const c of stale)
     problem(
-      `cron "${c}" is in [triggers] crons but the app has no app.cron("${c}") handler (each firing logs an error)`,
+      `cron "${c}" is in ${section.crons} but the app has no app.cron("${c}") handler (each firing logs an error)`,
       cronsFix,
     );
 
@@ -120,11 +171,13 @@ export function checkWrangler(
   const consumers = config.queues?.consumers ?? [];
   for (const queue of manifest.queues) {
     if (!queue.consumer) continue;
-    const block = consumerBlock(queue.name, queue.consumer.options);
+    const block = fix(consumerBlock(queue.name, queue.consumer.options), {
+      queues: { consumers: [consumerObject(queue.name, queue.consumer.options)] },
+    });
     const found = consumers.find((c) => c.queue === queue.name);
     if (!found) {
       problem(
-        `queue "${queue.name}" has an app.queue() consumer but no [[queues.consumers]] entry, so nothing is delivered`,
+        `queue "${queue.name}" has an app.queue() consumer but no ${section.consumers} entry, so nothing is delivered`,
         block,
       );
       continue;
@@ -146,7 +199,7 @@ export function checkWrangler(
     }
     if (diffs.length)
       problem(
-        `[[queues.consumers]] for "${queue.name}" differs from app.queue("${queue.name}"): ${diffs.join("; ")}`,
+        `${section.consumers} for "${queue.name}" differs from app.queue("${queue.name}"): ${diffs.join("; ")}`,
         block,
       );
   }
@@ -154,7 +207,7 @@ export function checkWrangler(
     const name = typeof c.queue === "string" ? c.queue : String(c.queue);
     if (!manifest.queues.some((q) => q.name === name && q.consumer)) {
       problem(
-        `[[queues.consumers]] for "${name}" has no app.queue("${name}") handler (its batches would fail)`,
+        `${section.consumers} for "${name}" has no app.queue("${name}") handler (its batches would fail)`,
       );
     }
   }
@@ -164,12 +217,14 @@ export function checkWrangler(
   for (const queue of manifest.queues) {
     const found = producers.find((p) => p.queue === queue.name);
     const expected = binding(queue.name);
-    const block = `[[queues.producers]]\nqueue = "${queue.name}"\nbinding = "${expected}"`;
+    const block = fix(`[[queues.producers]]\nqueue = "${queue.name}"\nbinding = "${expected}"`, {
+      queues: { producers: [{ queue: queue.name, binding: expected }] },
+    });
     if (!found) {
       const why = queue.declared
         ? "the app sends to it (c.var.queues / ctx.queues)"
         : `it is the dead-letter queue of ${queue.deadLetterFor.join(", ")}`;
-      problem(`queue "${queue.name}" has no [[queues.producers]] binding, but ${why}`, block);
+      problem(`queue "${queue.name}" has no ${section.producers} binding, but ${why}`, block);
     } else if (found.binding !== expected) {
       // A warning: toCloudflare(app, { queues: { ... } }) may map the name, which the CLI cannot see.
       problem(
@@ -184,11 +239,14 @@ export function checkWrangler(
   const namespaces = config.kv_namespaces ?? [];
   if (!namespaces.some((kv) => kv.binding === kvBinding)) {
     const others = namespaces.map((kv) => JSON.stringify(kv.binding)).join(", ");
+    const id = `<id from: npx wrangler kv namespace create ${kvBinding}>`;
     problem(
       others
-        ? `no [[kv_namespaces]] with binding = "${kvBinding}" (found ${others}); toCloudflare() reads ${kvBinding} unless its kv option says otherwise`
-        : `no [[kv_namespaces]] with binding = "${kvBinding}" (ctx.kv / c.var.kv)`,
-      `[[kv_namespaces]]\nbinding = "${kvBinding}"\nid = "<id from: npx wrangler kv namespace create ${kvBinding}>"`,
+        ? `no ${section.kv} with binding = "${kvBinding}" (found ${others}); toCloudflare() reads ${kvBinding} unless its kv option says otherwise`
+        : `no ${section.kv} with binding = "${kvBinding}" (ctx.kv / c.var.kv)`,
+      fix(`[[kv_namespaces]]\nbinding = "${kvBinding}"\nid = "${id}"`, {
+        kv_namespaces: [{ binding: kvBinding, id }],
+      }),
       others ? "warning" : undefined,
     );
   }
@@ -214,6 +272,25 @@ export function consumerBlock(queue: string, options: ConsumerOptions): string {
   if (options.retryDelaySeconds) lines.push(`retry_delay = ${options.retryDelaySeconds}`);
   if (options.deadLetter) lines.push(`dead_letter_queue = "${options.deadLetter}"`);
   return lines.join("\n");
+}
+
+/**
+ * A consumer's options as the object of a JSON config's `queues.consumers`.
+ *
+ * @example
+ * ```ts
+ * consumerObject("orders", options) // { queue: "orders", max_batch_size: 10, max_batch_timeout: 5, max_retries: 3 }
+ * ```
+ */
+export function consumerObject(queue: string, options: ConsumerOptions): Record<string, unknown> {
+  return {
+    queue,
+    max_batch_size: options.maxBatchSize,
+    max_batch_timeout: options.maxBatchTimeoutSeconds,
+    max_retries: options.maxRetries,
+    ...(options.retryDelaySeconds ? { retry_delay: options.retryDelaySeconds } : {}),
+    ...(options.deadLetter ? { dead_letter_queue: options.deadLetter } : {}),
+  };
 }
 
 function normalise(path: string): string {
