@@ -155,16 +155,17 @@ describe("bindings on Lambda", () => {
     ).toBe("héllo");
   });
 
-  it("refuses to start without TURSO_DATABASE_URL (no default file: Lambda's disk is ephemeral), then recovers once it is set", async () => {
+  it("refuses to use the database without TURSO_DATABASE_URL (no default file: Lambda's disk is ephemeral), then recovers once it is set", async () => {
     const env = { ...testEnv(standIn) };
     const database = env.TURSO_DATABASE_URL;
     delete env.TURSO_DATABASE_URL;
     const handler = toLambda(app, { env });
-    const event = await httpEvent(new Request("https://x.test/"), "apigw-v2");
-    const error = await handler(event).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
+    // Issue 11: only invocations that use the database fail; a route with no binding still answers.
+    const plain = await httpEvent(new Request("https://x.test/"), "apigw-v2");
+    expect(((await handler(plain)) as HttpResult).statusCode).toBe(200);
+    const event = await httpEvent(new Request("https://x.test/kv/greeting"), "apigw-v2");
+    expect(((await handler(event)) as HttpResult).statusCode).toBe(500);
+    const error = recorded.logs.find((r) => r.level === "error")?.error;
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).variable).toBe("TURSO_DATABASE_URL");
     env.TURSO_DATABASE_URL = database;

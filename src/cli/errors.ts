@@ -1,3 +1,4 @@
+import type { StepOutcome } from "./output.js";
 /**
  * A failure the CLI reports as a clear message without a stack trace: a missing entry or config file, an app
  * module that does not load. `exitCode` 2 means "could not run"; 1 is reserved for "ran and found problems".
@@ -34,4 +35,18 @@ export interface Problem {
   severity?: "error" | "warning";
   file?: string;
   fix?: string;
+}
+
+/**
+ * How a step that found `problems` ends: `"error"` when any is an error, `"warning"` when all are warnings, else
+ * `"ok"` (the only outcome shown with a green tick).
+ *
+ * @example
+ * ```ts
+ * done(`${problems.length} problem(s)`, outcomeOf(problems));
+ * ```
+ */
+export function outcomeOf(problems: readonly Problem[]): StepOutcome {
+  if (problems.some((p) => p.severity !== "warning")) return "error";
+  return problems.length ? "warning" : "ok";
 }

@@ -1,11 +1,8 @@
-import type { Env } from "hono";
-import type { Schema } from "hono/types";
-import type { Skiff } from "../../app.js";
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
+import { Database } from "../../bindings/db/database.js";
 import { LibsqlKV } from "../../bindings/kv/libsql.js";
 import { nodeDatabase } from "../../local/database.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
-import type { QueueSchemas } from "../../types.js";
 import { SqsClient } from "./_sqs-client.js";
 import { sqsTransport } from "./_sqs-transport.js";
 import { resolveQueueUrl } from "./queue-url.js";
@@ -42,12 +39,17 @@ export interface LambdaBindings {
   queueUrl(queue: string): string;
 }
 
+// What a user of the package sets on Lambda: the function's environment, not a script of this repository.
+const LAMBDA_MISSING_URL =
+  "set TURSO_DATABASE_URL (libsql://<db>-<org>.turso.io, or file:/tmp/<name>.db for scratch data) in the function's environment variables, and TURSO_AUTH_TOKEN when the database needs a token (skiff's generated SAM template takes them as the TursoDatabaseUrl and TursoAuthToken parameters)";
+
 /**
  * Creates the bindings of a Lambda execution environment. `toLambda` calls it once, on the first invocation
- * (never at import, so a cold start that fails says why in that invocation's log). `db` is `@libsql/client` on
- * `TURSO_DATABASE_URL`: a remote `libsql://` or `https://` database, or a `file:` URL (only `/tmp` is writable on
- * Lambda and it lasts as long as the execution environment, so `file:` suits tests and scratch data only). There
- * is deliberately no default file, so a missing `TURSO_DATABASE_URL` is a ConfigError naming it. `kv` is a table in
+ * (never at import). `db` is `@libsql/client` on `TURSO_DATABASE_URL`: a remote `libsql://` or `https://`
+ * database, or a `file:` URL (only `/tmp` is writable on Lambda and it lasts as long as the execution environment,
+ * so `file:` suits tests and scratch data only). The variable is read at the first query, so only invocations that
+ * use `db` or `kv` need it. There is deliberately no default file: a missing `TURSO_DATABASE_URL` fails that query
+ * with a ConfigError naming it and saying where to set it. `kv` is a table in
  * the same database; queue producers send to SQS with the function's credentials.
  *
  * @example
@@ -55,12 +57,17 @@ export interface LambdaBindings {
  * const { runtime } = lambdaBindings(app, { env: { ...process.env, TURSO_DATABASE_URL: "file:/tmp/test.db" } });
  * ```
  */
-export function lambdaBindings<E extends Env, Q extends QueueSchemas, S extends Schema, B extends string>(
-  app: Skiff<E, Q, S, B>,
+export function lambdaBindings(
+  app: Parameters<typeof createRuntime>[0],
   options: LambdaBindingsOptions = {},
 ): LambdaBindings {
   const env: Record<string, unknown> = options.env ?? process.env;
-  const db = nodeDatabase(resolveDatabaseConfig(env, { allowFile: true }));
+  // The URL is read when the first query needs a client, not here: an invocation that never touches db or kv
+  // (a route without bindings, a cron that only logs) must not fail for a database it does not use. A failed
+  // read leaves no client behind, so the next query reads the environment again.
+  const db = new Database(
+    () => nodeDatabase(resolveDatabaseConfig(env, { allowFile: true, missing: LAMBDA_MISSING_URL })).client,
+  );
   const sqs = new SqsClient(env);
   const queueUrl = (queue: string) => resolveQueueUrl(queue, env, options.queueUrls);
   const runtime = createRuntime(app, {

@@ -1,3 +1,5 @@
+import { SkiffError } from "../../errors.js";
+import { unroutedKind } from "./_event-kinds.js";
 import { detectHttpEvent } from "./http/detect.js";
 import type { HttpEventKind } from "./http/types.js";
 
@@ -15,15 +17,11 @@ export type LambdaEventKind = HttpEventKind | "sqs" | "schedule-rule" | "schedul
 const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-const firstRecord = (event: Record<string, unknown>): Record<string, unknown> | undefined => {
-  const records = event.Records;
-  return Array.isArray(records) && isRecord(records[0]) ? records[0] : undefined;
-};
-
 /**
  * Which kind of Lambda event `event` is, by shape alone, or `undefined` for anything skiff does not route (S3, SNS,
- * DynamoDB and Kinesis streams, other EventBridge events, direct invocations). HTTP is tested first, through
- * `detectHttpEvent`. SQS is `Records[].eventSource === "aws:sqs"`
+ * DynamoDB and Kinesis streams, API Gateway authorizers and WebSockets, other EventBridge events, direct
+ * invocations). HTTP is tested first, through `detectHttpEvent`, which never takes an authorizer or a WebSocket
+ * event for a request. SQS is `Records[].eventSource === "aws:sqs"`
  * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html); a rule's schedule is `source: "aws.events"` with
  * `detail-type: "Scheduled Event"` (https://docs.aws.amazon.com/lambda/latest/dg/with-scheduled-events.html).
  *
@@ -56,48 +54,32 @@ export function detectLambdaEvent(event: unknown): LambdaEventKind | undefined {
   return undefined;
 }
 
-// Event sources as they appear in `Records[].eventSource` (`EventSource` for SNS) or at the top level.
-const SOURCES: Readonly<Record<string, string>> = {
-  "aws:s3": "an S3",
-  "aws:sns": "an SNS",
-  "aws:dynamodb": "a DynamoDB Streams",
-  "aws:kinesis": "a Kinesis",
-  "aws:ses": "an SES",
-  "aws:codecommit": "a CodeCommit",
-  "aws:kafka": "an Amazon MSK",
-  SelfManagedKafka: "a self-managed Kafka",
-  "aws:mq": "an Amazon MQ",
-  "aws:rmq": "an Amazon MQ (RabbitMQ)",
-  "aws:docdb": "a DocumentDB",
-};
+const ROUTED =
+  "it handles API Gateway (REST and HTTP API), Function URL, ALB, SQS and EventBridge schedule events";
 
 /**
- * @internal A short description of an event skiff does not route, for the error message: which service sent it
- * and the field that says so. Never includes values that could be payload.
+ * @internal The error for an event skiff does not route: which documented kind it is and the fields that say so
+ * (from one table of every event source Lambda documents), and what to do instead where there is more to say.
+ * Never includes values that could be payload, and needs no configuration to produce.
  *
  * @example
  * ```ts
- * describeEvent({ Records: [{ eventSource: "aws:s3" }] }) // 'an S3 event (Records[].eventSource "aws:s3")'
+ * unroutedEventError({ Records: [{ eventSource: "aws:s3" }] }).message
+ * // '[skiff] toLambda received an S3 event (Records[].eventSource "aws:s3"), which skiff does not route: it handles ...'
  * ```
  */
-export function describeEvent(event: unknown): string {
-  if (!isRecord(event))
-    return event === null ? "a null event" : `a ${Array.isArray(event) ? "array" : typeof event} event`;
-  const record = firstRecord(event);
-  const source = record?.eventSource ?? record?.EventSource ?? event.eventSource;
-  if (typeof source === "string") {
-    const where = !record
-      ? "eventSource"
-      : record.eventSource === undefined
-        ? "Records[].EventSource"
-        : "Records[].eventSource";
-    return `${SOURCES[source] ?? "an"} event (${where} "${source}")`;
-  }
-  if (isRecord(event.awslogs)) return "a CloudWatch Logs subscription event";
-  if (typeof event.triggerSource === "string")
-    return `a Cognito trigger (triggerSource "${event.triggerSource}")`;
-  if (typeof event.source === "string" && typeof event["detail-type"] === "string") {
-    return `an EventBridge event (source "${event.source}", detail-type "${event["detail-type"]}")`;
+export function unroutedEventError(event: unknown): SkiffError {
+  const known = unroutedKind(event);
+  const what = known ? `${known.name} (${known.evidence})` : describeShape(event);
+  const advice = known?.advice === undefined ? "" : `; ${known.advice}`;
+  return new SkiffError(`toLambda received ${what}, which skiff does not route: ${ROUTED}${advice}`);
+}
+
+// What can be said of an event no row of the table knows: its type, or its top-level keys (names, not values).
+function describeShape(event: unknown): string {
+  if (!isRecord(event)) {
+    if (event === null) return "a null event";
+    return Array.isArray(event) ? "an array event" : `a ${typeof event} event`;
   }
   if (Array.isArray(event.Records) && event.Records.length === 0)
     return "an event with an empty Records list";

@@ -2,24 +2,19 @@ import type { Env } from "hono";
 import type { Schema } from "hono/types";
 import type { Skiff } from "../../app.js";
 import { SkiffError } from "../../errors.js";
-import { runtimeContext } from "../../runtime.js";
-import { type CronEvent, cronKey } from "../../triggers/cron.js";
-import { dispatchCron } from "../../triggers/dispatch-cron.js";
-import type { TriggerRegistry } from "../../triggers/registry.js";
 import type { QueueSchemas } from "../../types.js";
-import { WaitUntilTracker } from "../../wait-until.js";
-import { type LambdaBindings, type LambdaBindingsOptions, lambdaBindings } from "./bindings.js";
-import { describeEvent, detectLambdaEvent } from "./detect.js";
+import { createInvoker, type LambdaApp } from "./_invoke.js";
+import type { LambdaBindingsOptions } from "./bindings.js";
 import { handleHttpEvent } from "./http/handle.js";
 import type { HttpRequestOptions, HttpResult } from "./http/types.js";
-import { inputCronEvent, ruleCronEvent } from "./schedule.js";
-import { handleSqsEvent, type SqsOptions } from "./sqs.js";
-import type { LambdaContext, ScheduledEvent, ScheduleInput, SqsBatchResponse, SqsEvent } from "./types.js";
+import type { SqsOptions } from "./sqs.js";
+import { type LambdaStreamingHandler, streamingHandler } from "./stream.js";
+import type { LambdaContext, SqsBatchResponse } from "./types.js";
 
 /**
  * Options of {@link toLambda}: where bindings come from (`env`, `queueUrls`), how SQS queue names map to the app's
- * (`queueNames`) and how retry delays are honoured (`retryDelay`), and how HTTP paths are read behind a custom
- * domain (`http.stripBasePath`, `http.stripStage`).
+ * (`queueNames`) and how retry delays are honoured (`retryDelay`), how HTTP paths are read behind a custom
+ * domain (`http.stripBasePath`, `http.stripStage`), and whether Function URL responses stream (`stream`).
  *
  * @example
  * ```ts
@@ -32,6 +27,23 @@ import type { LambdaContext, ScheduledEvent, ScheduleInput, SqsBatchResponse, Sq
  */
 export interface LambdaOptions extends LambdaBindingsOptions, SqsOptions {
   http?: HttpRequestOptions;
+  /** Buffered responses (the default); `toLambda(app, { stream: true })` takes {@link LambdaStreamOptions}. */
+  stream?: false;
+}
+
+/**
+ * Options of a streaming {@link toLambda} handler: Function URL responses stream (the URL's `InvokeMode` must be
+ * `RESPONSE_STREAM`). The handler is wrapped with `awslambda.streamifyResponse` and each body chunk reaches the
+ * client as the app writes it, so an SSE route streams instead of being buffered.
+ *
+ * @example
+ * ```ts
+ * const options: LambdaStreamOptions = { stream: true, http: { stripBasePath: "/shop" } };
+ * export const handler = toLambda(app, options);
+ * ```
+ */
+export interface LambdaStreamOptions extends Omit<LambdaOptions, "stream"> {
+  stream: true;
 }
 
 /**
@@ -63,8 +75,10 @@ export type LambdaHandler = (event: unknown, context?: LambdaContext) => Promise
  * `app.cron()` handlers of its expression (rejecting when one fails, so EventBridge retries). Anything else (S3,
  * SNS, streams, unknown) is rejected with an error naming the kind of event.
  *
- * Bindings are created once per execution environment, on the first invocation. Work passed to `waitUntil` is
- * awaited before the handler resolves, because Lambda freezes the process as soon as it has.
+ * Bindings are created once per execution environment, on the first invocation; the database URL is read at the
+ * first query. Work passed to `waitUntil` is awaited before the handler resolves, because Lambda freezes the
+ * process as soon as it has. With `{ stream: true }` the handler is a streaming one (see
+ * {@link LambdaStreamOptions}); it needs Lambda's `awslambda` global, and throws where there is none.
  *
  * @example
  * ```ts
@@ -72,12 +86,22 @@ export type LambdaHandler = (event: unknown, context?: LambdaContext) => Promise
  * import { app } from "./app.js";
  *
  * export const handler = toLambda(app);
+ * // or, for a Function URL with InvokeMode RESPONSE_STREAM:
+ * export const streaming = toLambda(app, { stream: true });
  * ```
  */
 export function toLambda<E extends Env, Q extends QueueSchemas, S extends Schema, B extends string>(
   app: Skiff<E, Q, S, B>,
-  options: LambdaOptions = {},
-): LambdaHandler {
+  options: LambdaStreamOptions,
+): LambdaStreamingHandler;
+export function toLambda<E extends Env, Q extends QueueSchemas, S extends Schema, B extends string>(
+  app: Skiff<E, Q, S, B>,
+  options?: LambdaOptions,
+): LambdaHandler;
+export function toLambda<E extends Env, Q extends QueueSchemas, S extends Schema, B extends string>(
+  app: Skiff<E, Q, S, B>,
+  options: LambdaOptions | LambdaStreamOptions = {},
+): LambdaHandler | LambdaStreamingHandler {
   if (
     options.retryDelay !== undefined &&
     options.retryDelay !== "visibility" &&
@@ -91,46 +115,10 @@ export function toLambda<E extends Env, Q extends QueueSchemas, S extends Schema
     if (typeof url !== "string" || !/^https?:\/\//.test(url))
       throw new SkiffError(`toLambda: queueUrls["${queue}"] must be an http(s) URL`);
   }
-  let bindings: LambdaBindings | undefined;
-
-  return async function handler(event, context) {
-    const kind = detectLambdaEvent(event);
-    if (kind === undefined) {
-      throw new SkiffError(
-        `toLambda received ${describeEvent(event)}, which skiff does not route: it handles API Gateway (REST and HTTP API), Function URL, ALB, SQS and EventBridge schedule events`,
-      );
-    }
-    bindings ??= lambdaBindings(app, options);
-    const { runtime } = bindings;
-    const log = context?.awsRequestId
-      ? runtime.log.child({ awsRequestId: context.awsRequestId })
-      : runtime.log;
-    const tracker = new WaitUntilTracker(log);
-    try {
-      if (kind === "sqs")
-        return await handleSqsEvent(app.triggers, bindings, event as SqsEvent, tracker.waitUntil, options);
-      if (kind === "schedule-rule" || kind === "schedule-input") {
-        const fired =
-          kind === "schedule-rule"
-            ? ruleCronEvent(event as ScheduledEvent)
-            : inputCronEvent(event as ScheduleInput);
-        await dispatchCron(app.triggers, runtime, asRegistered(app.triggers, fired), tracker.waitUntil);
-        return undefined;
-      }
-      const { env } = bindings;
-      return await handleHttpEvent(
-        event,
-        (request) => app.fetch(request, env, runtimeContext(runtime, tracker)),
-        options.http,
-      );
-    } finally {
-      await tracker.settle();
-    }
-  };
-}
-
-// Handlers see the expression as they registered it ("0 9 * * *"), whatever spacing the schedule carried.
-function asRegistered(registry: TriggerRegistry, event: CronEvent): CronEvent {
-  const registered = registry.crons.get(cronKey(event.cron))?.[0]?.expression;
-  return registered === undefined ? event : { ...event, cron: registered };
+  // The app's generics only matter to its callers; the invoker needs its triggers, options and fetch.
+  const invoke = createInvoker(app as unknown as LambdaApp, options);
+  if (options.stream === true) return streamingHandler(invoke, options.http);
+  const handler: LambdaHandler = async (event, context) =>
+    invoke(event, context, (httpEvent, _kind, fetch) => handleHttpEvent(httpEvent, fetch, options.http));
+  return handler;
 }

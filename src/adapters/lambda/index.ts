@@ -1,4 +1,11 @@
-export { toLambda, type LambdaHandler, type LambdaOptions, type LambdaResult } from "./handler.js";
+export {
+  toLambda,
+  type LambdaHandler,
+  type LambdaOptions,
+  type LambdaResult,
+  type LambdaStreamOptions,
+} from "./handler.js";
+export type { LambdaResponseStream, LambdaStreamingHandler } from "./stream.js";
 export type { LambdaBindingsOptions } from "./bindings.js";
 export type { SqsOptions } from "./sqs.js";
 export { detectLambdaEvent, type LambdaEventKind } from "./detect.js";

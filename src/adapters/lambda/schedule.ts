@@ -102,7 +102,7 @@ export function scheduleInput(expression: string): ScheduleInput {
 /**
  * @internal The cron firing an EventBridge rule's "Scheduled Event" stands for: the expression from the rule's
  * name, the event's `time` and its `id` as execution id. Throws a SkiffError naming the rule when its name carries
- * no expression.
+ * no expression, saying how to map it (the target's Input, or the rule's name) for the `registered` expressions.
  *
  * @example
  * ```ts
@@ -110,17 +110,31 @@ export function scheduleInput(expression: string): ScheduleInput {
  * // { cron: "0 9 * * *", scheduledTime: Date.parse(event.time), executionId: event.id }
  * ```
  */
-export function ruleCronEvent(event: ScheduledEvent): CronEvent {
+export function ruleCronEvent(event: ScheduledEvent, registered: readonly string[] = []): CronEvent {
   const arn = event.resources.find((resource) => resource.includes(":rule/")) ?? event.resources[0] ?? "";
   // arn:aws:events:<region>:<account>:rule/[<bus>/]<name>
   const rule = arn.slice(arn.lastIndexOf("/") + 1);
   const cron = cronFromRuleName(rule);
-  if (cron === undefined) {
-    throw new SkiffError(
-      `EventBridge rule "${rule || arn}" sent a Scheduled Event but its name does not carry a cron expression: name it with scheduleRuleName() (e.g. "shop-cron-0_9_.x_.x_.x" for "0 9 * * *"), or give its target the input scheduleInput("<expression>")`,
-    );
-  }
+  if (cron === undefined) throw unmappedRule(rule || arn, registered);
   return { cron, scheduledTime: parseTime(event.time, "the event's time"), executionId: event.id };
+}
+
+// A rule skiff did not name (skiff's generated template uses EventBridge Scheduler with scheduleInput(), never a
+// rule): say both ways to map it, with this app's own expression when it has one.
+function unmappedRule(rule: string, registered: readonly string[]): SkiffError {
+  const example = registered[0] ?? "0 9 * * *";
+  let rename: string;
+  try {
+    rename = `, or rename the rule scheduleRuleName("${example}", "<prefix>"), e.g. "${scheduleRuleName(example, "app")}"`;
+  } catch {
+    rename = ""; // Some expressions cannot be carried in a rule name (numeric days of week, over 64 characters).
+  }
+  const crons = registered.length
+    ? ` This app's crons: ${registered.map((expression) => JSON.stringify(expression)).join(", ")}.`
+    : "";
+  return new SkiffError(
+    `EventBridge rule "${rule}" sent a Scheduled Event but its name does not carry a cron expression, so skiff cannot tell which app.cron() it stands for: set the rule target's Input to ${JSON.stringify({ skiff: "cron", cron: example })} (what scheduleInput("${example}") returns, and what skiff's generated template gives its EventBridge Scheduler schedules)${rename}.${crons}`,
+  );
 }
 
 /**

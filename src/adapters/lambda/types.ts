@@ -1,7 +1,7 @@
 /**
  * Minimal shapes of the non-HTTP Lambda events skiff routes (SQS, EventBridge schedules) and of what it returns,
  * written here so skiff needs no `@types/aws-lambda`. Only the fields the adapter reads are named; real events
- * (see ../shared/fixtures/aws-lambda-events) carry more and still assign.
+ * (see test/fixtures/aws-lambda-events) carry more and still assign.
  */
 
 /**

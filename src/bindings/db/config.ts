@@ -18,23 +18,26 @@ export interface DatabaseConfig {
 /**
  * Reads `TURSO_DATABASE_URL` and `TURSO_AUTH_TOKEN` from a platform env and checks the URL for the runtime:
  * edge runtimes (Workers, Vercel Edge) reach libSQL over HTTP only, so a `file:` URL is refused there with a
- * message that says what to use instead. `fallbackUrl` applies when the variable is unset (Node's embedded file).
+ * message that says what to use instead. `fallbackUrl` applies when the variable is unset (Node's embedded file);
+ * `missing` replaces the advice given when it is unset and there is no fallback, so each platform says where its
+ * users set the variable.
  *
  * @example
  * ```ts
  * const { url, authToken } = resolveDatabaseConfig(env, { allowFile: false }); // Workers
  * const local = resolveDatabaseConfig(process.env, { allowFile: true, fallbackUrl: "file:.skiff/dev.db" });
+ * const lambda = resolveDatabaseConfig(process.env, { allowFile: true, missing: "set it in the function's environment" });
  * ```
  */
 export function resolveDatabaseConfig(
   env: Record<string, unknown>,
-  options: { allowFile: boolean; fallbackUrl?: string },
+  options: { allowFile: boolean; fallbackUrl?: string; missing?: string },
 ): DatabaseConfig {
   const raw = env.TURSO_DATABASE_URL;
   const url = typeof raw === "string" && raw.trim() ? raw.trim() : options.fallbackUrl;
   if (!url) {
     throw new ConfigError(
-      "TURSO_DATABASE_URL is not set: set it to your database URL (libsql://<db>-<org>.turso.io), or run `npm run dev:worker` for a local libSQL endpoint",
+      `TURSO_DATABASE_URL is not set: ${options.missing ?? "set it to your database URL (libsql://<db>-<org>.turso.io), or run `npm run dev:worker` for a local libSQL endpoint"}`,
       { variable: "TURSO_DATABASE_URL" },
     );
   }

@@ -20,6 +20,8 @@ export interface BundleSpec {
   outDir: string;
   outFile: string;
   runtime: "edge" | "node";
+  /** esbuild's target; default `es2022` for edge bundles, `node20` otherwise (Lambda passes its runtime's Node). */
+  target?: string;
   /** Export conditions besides `skiff-source` (which makes `import "skiff"` resolve to the TypeScript sources). */
   conditions: string[];
   /** Packages left out of a node bundle (native addons); reported so the caller can ship them. */
@@ -86,7 +88,7 @@ export async function bundle(spec: BundleSpec): Promise<BundleResult> {
     logLevel: "silent",
     legalComments: "none",
     platform: edge ? "browser" : "node",
-    target: edge ? "es2022" : "node20",
+    target: spec.target ?? (edge ? "es2022" : "node20"),
     conditions: ["skiff-source", ...spec.conditions],
     mainFields: edge ? ["browser", "module", "main"] : ["module", "main"],
     define: { "process.env.NODE_ENV": '"production"' },

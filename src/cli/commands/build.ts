@@ -36,7 +36,8 @@ export const buildCommand = defineCommand({
     config: {
       type: "string",
       valueHint: "file",
-      description: "wrangler.toml (cloudflare) or vercel.json (vercel) to check or write",
+      description:
+        "wrangler config (wrangler.json, wrangler.jsonc or wrangler.toml) or vercel.json to check or write",
     },
     plan: {
       type: "string",

@@ -30,7 +30,8 @@ export const checkCommand = defineCommand({
     config: {
       type: "string",
       valueHint: "file",
-      description: "wrangler.toml or vercel.json to check (with a single --target)",
+      description:
+        "wrangler config (wrangler.json, wrangler.jsonc or wrangler.toml) or vercel.json to check (with a single --target)",
     },
     plan: {
       type: "string",

@@ -8,6 +8,8 @@ import { formatBytes } from "../output.js";
 import { getTarget } from "../targets/registry.js";
 import type { Target, TargetName } from "../targets/types.js";
 import { limitBytes, loadTargetInput, type ProjectOptions } from "./context.js";
+import type { StepOutcome } from "../output.js";
+import { outcomeOf } from "../errors.js";
 
 /**
  * Options of {@link runBuild}: the target and the overrides of `skiff build`.
@@ -26,7 +28,7 @@ export interface BuildOptions extends ProjectOptions {
   basePath?: string | undefined;
   outDir?: string | undefined;
   /** Called when a long step starts; returns the function called when it ends. */
-  progress?: (label: string) => (detail?: string) => void;
+  progress?: (label: string) => (detail?: string, outcome?: StepOutcome) => void;
 }
 
 /**
@@ -149,7 +151,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
       cause: error,
     });
   }
-  done(formatBytes(result.raw));
+  done(formatBytes(result.raw), "ok");
 
   let shipped: string[] = [];
   const packages = [
@@ -162,7 +164,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   if (packages.length) {
     done = step(`copying ${packages.join(", ")} beside the bundle`);
     shipped = shipPackages(project.root, packages, outDir, (dep) => target.shipsBinary?.(dep) ?? false);
-    done(shipped.join(", "));
+    done(shipped.join(", "), "ok");
   }
   const edge = spec.runtime === "edge";
   const dir = edge ? undefined : measureDirectory(outDir);
@@ -176,7 +178,7 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
 
   done = step(`platform config for ${target.name}`);
   const emitted = await target.emit(input, entry, outDir, result);
-  done();
+  done(undefined, outcomeOf(emitted.problems));
   problems.push(...emitted.problems);
   return {
     ok: !problems.some((p) => p.severity !== "warning"),

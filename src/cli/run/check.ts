@@ -6,6 +6,8 @@ import { getTarget } from "../targets/registry.js";
 import { TARGET_NAMES, type TargetName } from "../targets/types.js";
 import { bundleErrorText, bundleProblems, withOverride } from "./build.js";
 import { limitBytes, loadTargetInput, type ProjectOptions } from "./context.js";
+import type { StepOutcome } from "../output.js";
+import { outcomeOf } from "../errors.js";
 
 /**
  * Options of {@link runCheck}. Without `targets`, every target whose entry exists is checked.
@@ -26,7 +28,7 @@ export interface CheckOptions extends ProjectOptions {
   bundle?: boolean | undefined;
   /** `--strict`: every warning is an error, including a Vercel route handler that was not found. */
   strict?: boolean | undefined;
-  progress?: (label: string) => (detail?: string) => void;
+  progress?: (label: string) => (detail?: string, outcome?: StepOutcome) => void;
 }
 
 /**
@@ -111,7 +113,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
         });
       }
     }
-    done(problems.length ? `${problems.length} problem(s)` : "ok");
+    done(problems.length ? `${problems.length} problem(s)` : "ok", outcomeOf(problems));
     report.problems.push(...problems);
     report.targets.push({
       target: name,

@@ -1,5 +1,6 @@
 import { STATUS_CODES } from "node:http";
 import { responseBody } from "./_body.js";
+import { resultHeaders } from "./_response-headers.js";
 import type {
   AlbResult,
   ApiGatewayV1Result,
@@ -15,7 +16,8 @@ import type {
  * (https://docs.aws.amazon.com/apigateway/latest/developerguide/http-api-develop-integrations-lambda.html); ALB
  * answers in the mode it was asked (`multiValue: true` when the event had `multiValueHeaders`) with a
  * `statusDescription` such as "200 OK". In ALB single-value mode a header holds one value, so only the last
- * Set-Cookie is sent: enable multi-value headers on the target group to send several. Text types go as text;
+ * Set-Cookie is sent: enable multi-value headers on the target group to send several. Hop-by-hop headers
+ * (`transfer-encoding`, `connection` and the like) are dropped: the source frames the response itself. Text types go as text;
  * anything else, and any compressed body, goes as base64 with `isBase64Encoded: true`; an empty body is "".
  *
  * @example
@@ -29,12 +31,7 @@ export async function toResult<K extends HttpEventKind>(
   kind: K,
   options: HttpResultOptions = {},
 ): Promise<HttpResultByKind[K]> {
-  // getSetCookie keeps each Set-Cookie apart; joining them with ", " would break any cookie carrying an Expires date.
-  const cookies = response.headers.getSetCookie();
-  const headers: Record<string, string> = {};
-  response.headers.forEach((value, name) => {
-    if (name !== "set-cookie") headers[name] = value;
-  });
+  const { headers, cookies } = resultHeaders(response);
   const multiValueHeaders: Record<string, string[]> = Object.fromEntries(
     Object.entries(headers).map(([name, value]) => [name, [value]]),
   );

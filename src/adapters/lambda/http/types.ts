@@ -1,7 +1,7 @@
 /**
  * Minimal shapes of the Lambda HTTP events and results skiff translates (our own interfaces, so no
  * `@types/aws-lambda` dependency). Only the fields the adapter reads or writes are named; the rest of each event
- * is kept as `unknown` so real events (see ../shared/fixtures/aws-lambda-events) assign without casts.
+ * is kept as `unknown` so real events (see test/fixtures/aws-lambda-events) assign without casts.
  */
 
 /** A string map as AWS sends it: keys may be present with no value, and the whole map may be `null`. */
