@@ -143,7 +143,9 @@ function copyHeaders(from: Headers, to: Headers): void {
   from.forEach((value, key) => {
     if (!BODY_HEADERS.has(key.toLowerCase())) to.append(key, value);
   });
-  for (const cookie of from.getSetCookie?.() ?? []) to.append("set-cookie", cookie);
+  // getSetCookie() is in every runtime skiff targets, but not yet in every runtime's type definitions.
+  const cookies = (from as Headers & { getSetCookie?(): string[] }).getSetCookie?.() ?? [];
+  for (const cookie of cookies) to.append("set-cookie", cookie);
 }
 
 /**

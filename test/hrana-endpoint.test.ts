@@ -445,6 +445,7 @@ describe("idle streams", () => {
       const abandoned = await (
         await fetch(`${quick.url}/v2/pipeline`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({
             baton: null,
             requests: [
@@ -459,6 +460,7 @@ describe("idle streams", () => {
       expect((await client.execute("SELECT x FROM t")).rows.map((r) => r.x)).toEqual([2]);
       const late = await fetch(`${quick.url}/v2/pipeline`, {
         method: "POST",
+        headers: { "content-type": "application/json" },
         body: JSON.stringify({ baton: abandoned.baton, requests: [] }),
       });
       expect(await late.json()).toMatchObject({ code: "STREAM_EXPIRED" });
@@ -476,6 +478,7 @@ describe("lock waits", () => {
       (
         await fetch(`${strict.url}/v2/pipeline`, {
           method: "POST",
+          headers: { "content-type": "application/json" },
           body: JSON.stringify({ baton, requests: sql.map((s) => ({ type: "execute", stmt: { sql: s } })) }),
         })
       ).json();

@@ -2,6 +2,7 @@ import { setTimeout as sleep } from "node:timers/promises";
 import Database from "libsql";
 import { HranaStmtError, sqliteToStmtError } from "./errors.js";
 import type { HranaDescribeResult, HranaStmtResult } from "./protocol.js";
+import { refuseFileAccess } from "./sql-policy.js";
 import { parameterNames, splitSql, tokenize } from "./sql-text.js";
 import { singleStatement, type BoundStatement } from "./statement.js";
 import { encodeValue } from "./values.js";
@@ -9,13 +10,31 @@ import { encodeValue } from "./values.js";
 type Db = Database.Database;
 type Stmt = Database.Statement;
 
+/**
+ * How a connection is opened: `busyTimeoutMs` bounds lock waits, `wal` switches the file to WAL, `allowAttach`
+ * lets ATTACH, DETACH and VACUUM INTO through, and `beforeStatement` is called before each statement runs (the
+ * SQL process reports its liveness there).
+ *
+ * @example
+ * ```ts
+ * const options: ConnectionOptions = { busyTimeoutMs: 15_000, allowAttach: false };
+ * ```
+ */
+export interface ConnectionOptions {
+  busyTimeoutMs: number;
+  wal?: boolean;
+  allowAttach?: boolean;
+  beforeStatement?: () => void;
+}
+
 const READONLY_KEYWORDS = new Set(["SELECT", "VALUES", "EXPLAIN"]);
 const WRITE_KEYWORDS = new Set(["INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE", "DROP", "ALTER"]);
 
 /**
- * One SQLite connection, owned by one stream. The driver is synchronous, so a statement never overlaps another
- * on the event loop; what can conflict is a transaction some other stream keeps open between requests. SQLite's
- * own busy handler would wait for it by blocking the thread, and so also block the request that would commit it:
+ * One SQLite connection, owned by one stream, living in a SQL process (see `sql-process.ts`). The driver is
+ * synchronous, so a statement never overlaps another in that process; what can conflict is a transaction some other
+ * stream keeps open between requests. SQLite's own busy handler would wait for it by blocking the thread, and so
+ * also block the request that would commit it (which may be served by the same process):
  * the connection runs with `busy_timeout = 0` and waits here instead, asynchronously, re-running the same
  * statement (what the busy handler does) until `busyTimeoutMs` has passed.
  *
@@ -29,22 +48,26 @@ const WRITE_KEYWORDS = new Set(["INSERT", "UPDATE", "DELETE", "REPLACE", "CREATE
 export class HranaConnection {
   readonly #db: Db;
   readonly #busyTimeoutMs: number;
+  readonly #allowAttach: boolean;
+  readonly #beforeStatement: () => void;
   #counters: Stmt | undefined;
   #closedBecause = "the stream's connection is closed";
   #resetAfterBusy = false;
 
-  private constructor(db: Db, busyTimeoutMs: number) {
+  private constructor(db: Db, options: ConnectionOptions) {
     this.#db = db;
-    this.#busyTimeoutMs = busyTimeoutMs;
+    this.#busyTimeoutMs = options.busyTimeoutMs;
+    this.#allowAttach = options.allowAttach ?? false;
+    this.#beforeStatement = options.beforeStatement ?? (() => {});
   }
 
   /** Opens a connection to the database file at `path` (throws the driver's error if it cannot). */
-  static open(path: string, options: { busyTimeoutMs: number; wal?: boolean }): HranaConnection {
+  static open(path: string, options: ConnectionOptions): HranaConnection {
     const db = new Database(path);
     try {
       db.exec("PRAGMA busy_timeout = 0");
       if (options.wal) db.exec("PRAGMA journal_mode = WAL");
-      return new HranaConnection(db, options.busyTimeoutMs);
+      return new HranaConnection(db, options);
     } catch (error) {
       db.close();
       throw error;
@@ -63,6 +86,7 @@ export class HranaConnection {
     // After a reset the transaction is already rolled back; let the client's ROLLBACK say so instead of failing.
     if (this.#resetAfterBusy && isPlainRollback(stmt.sql))
       return { cols: [], rows: [], affected_row_count: 0, last_insert_rowid: null, query_duration_ms: 0 };
+    refuseFileAccess(stmt.tokens, this.#allowAttach);
     const prepared = await this.#retryBusy(() => this.#prepare(stmt.sql));
     prepared.safeIntegers(true);
     const reader = prepared.reader;
@@ -89,7 +113,9 @@ export class HranaConnection {
   /** Runs every statement of `sql` in order, ignoring rows, stopping at the first error (`sequence`). */
   async sequence(sql: string): Promise<void> {
     // One statement at a time, so a busy wait repeats only the statement that waited, never earlier ones.
-    for (const { text } of splitSql(sql)) {
+    const statements = splitSql(sql);
+    for (const { tokens } of statements) refuseFileAccess(tokens, this.#allowAttach);
+    for (const { text } of statements) {
       const prepared = await this.#retryBusy(() => this.#prepare(text));
       await this.#step(() => prepared.run([]));
     }
@@ -101,6 +127,8 @@ export class HranaConnection {
    */
   describe(sql: string): HranaDescribeResult {
     const { text, tokens } = singleStatement(sql);
+    refuseFileAccess(tokens, this.#allowAttach);
+    this.#beforeStatement();
     const prepared = this.#prepare(text);
     const cols = prepared.reader
       ? prepared.columns().map((c) => ({ name: c.name, decltype: c.type ?? null }))
@@ -124,6 +152,16 @@ export class HranaConnection {
       // closing is what matters; the rollback happens implicitly when the connection closes
     }
     this.#db.close();
+  }
+
+  /**
+   * Closes the connection under a stream that stays open: later statements fail with `STREAM_CLOSED` and `reason`,
+   * and a plain `ROLLBACK` succeeds, since the transaction it would end is already gone.
+   */
+  reset(reason: string): void {
+    this.#resetAfterBusy = true;
+    this.#closedBecause = reason;
+    this.close();
   }
 
   #prepare(sql: string): Stmt {
@@ -157,9 +195,9 @@ export class HranaConnection {
       const why = error.busy
         ? `gave up after waiting ${this.#busyTimeoutMs} ms for another stream's lock`
         : "another stream wrote since this transaction's first read";
-      this.#resetAfterBusy = true;
-      this.#closedBecause = `the stream's connection was reset after SQLITE_BUSY (${why}) and its transaction rolled back`;
-      this.close();
+      this.reset(
+        `the stream's connection was reset after SQLITE_BUSY (${why}) and its transaction rolled back`,
+      );
       throw new HranaStmtError(
         error.code,
         `${error.message} (${why}; the transaction was rolled back and this stream accepts no more statements)`,
@@ -185,6 +223,7 @@ export class HranaConnection {
   async #retryBusy<T>(work: () => T): Promise<T> {
     const deadline = Date.now() + this.#busyTimeoutMs;
     for (let delay = 1; ; delay = Math.min(delay * 2, 50)) {
+      this.#beforeStatement();
       try {
         return work();
       } catch (error) {

@@ -1,18 +1,20 @@
 import { createHash, timingSafeEqual } from "node:crypto";
 import { ConfigError } from "../../errors.js";
-import { cursorEntries, executeBatch } from "./batch.js";
 import { HranaConnection } from "./connection.js";
 import { databasePath } from "./database-path.js";
 import { HranaRequestError, toHranaError } from "./errors.js";
-import { parseCursorBody, parsePipelineBody } from "./parse.js";
-import { runPipeline } from "./pipeline.js";
-import type { HranaCursorEntry, HranaPipelineResponse, HranaStreamResult, HranaVersion } from "./protocol.js";
-import { StreamRegistry } from "./streams.js";
+import { corsHeaders, jsonResponse as json, preflight, refuseForeign, refuseNonJson } from "./http-guard.js";
+import type { HranaVersion } from "./protocol.js";
+import { RemoteConnection } from "./remote-connection.js";
+import { SqlProcessPool } from "./sql-process-pool.js";
+import { StreamRegistry, type HranaStream } from "./streams.js";
 
 /**
  * Options of the local Hrana endpoint. Defaults follow sqld where it has one: streams expire after 10 s without a
  * request. `busyTimeoutMs` (default 15 s) is how long a statement waits for another stream's write transaction;
- * it is longer than the idle expiry so that a waiter outlives a lock left by a client that died.
+ * it is longer than the idle expiry so that a waiter outlives a lock left by a client that died. Statements run in
+ * SQL processes (at most `maxProcesses`), so a long one never blocks the server, and one that runs longer than
+ * `statementTimeoutMs` is stopped.
  *
  * @example
  * ```ts
@@ -28,8 +30,27 @@ export interface HranaHandlerOptions {
   streamIdleTimeoutMs?: number;
   /** How long a statement waits for a lock held by another stream before failing with SQLITE_BUSY. Default 15 000. */
   busyTimeoutMs?: number;
+  /**
+   * Longest a single statement may run; past it, it is stopped and fails with `SQLITE_INTERRUPT`. Its stream stays
+   * usable outside a transaction; inside one, the transaction is rolled back. Default 10 000.
+   */
+  statementTimeoutMs?: number;
+  /** SQL processes started at most (each holds many connections; a runaway statement stops one). Default 4. */
+  maxProcesses?: number;
   /** Open streams allowed at once; each is one SQLite connection. Default 256. */
   maxStreams?: number;
+  /** Let statements run `ATTACH`, `DETACH` and `VACUUM INTO`, which open or write files anywhere. Default false. */
+  allowAttach?: boolean;
+  /**
+   * Browser origins (`http://localhost:5173`) allowed to use the endpoint, or `["*"]`. Requests carrying any other
+   * `Origin` get a 403, so a web page cannot reach a development database. Default: none.
+   */
+  allowedOrigins?: readonly string[];
+  /**
+   * Host names accepted in the `Host` header besides loopback ones (`localhost`, `127.0.0.1`, `[::1]`), or `["*"]`.
+   * Anything else gets a 421, which defeats DNS rebinding. Default: none (`serveHrana` adds its own hostname).
+   */
+  allowedHosts?: readonly string[];
   /** Called with unexpected errors (answered with a 500). Default: `console.error`. */
   onError?: (error: unknown) => void;
 }
@@ -40,7 +61,7 @@ export interface HranaHandlerOptions {
  * @example
  * ```ts
  * const hrana = createHranaHandler({ url: "file:dev.db" });
- * const res = await hrana.fetch(new Request("http://local/v2"));
+ * const res = await hrana.fetch(new Request("http://127.0.0.1/v2")); // Host must be loopback or in allowedHosts
  * await hrana.close();
  * ```
  */
@@ -51,7 +72,6 @@ export interface HranaHandler {
   close: () => Promise<void>;
 }
 
-const JSON_TYPE = { "content-type": "application/json" }; // exactly this: the client parses errors only when it matches
 const VERSION_TEXT = "skiff local libSQL server: Hrana over HTTP, versions 2 and 3 (JSON)\n";
 
 /**
@@ -70,45 +90,69 @@ export function createHranaHandler(options: HranaHandlerOptions): HranaHandler {
   const path = databasePath(options.url);
   const idleTimeoutMs = positive(options.streamIdleTimeoutMs, 10_000, "streamIdleTimeoutMs");
   const busyTimeoutMs = positive(options.busyTimeoutMs, 15_000, "busyTimeoutMs");
+  const statementTimeoutMs = positive(options.statementTimeoutMs, 10_000, "statementTimeoutMs");
+  const maxProcesses = positive(options.maxProcesses, 4, "maxProcesses");
   const maxStreams = positive(options.maxStreams, 256, "maxStreams");
+  const rules = { hosts: lowerCase(options.allowedHosts), origins: [...(options.allowedOrigins ?? [])] };
   const onError =
     options.onError ?? ((error: unknown) => console.error("[skiff] Hrana server error:", error));
   const tokenDigest = options.authToken === undefined ? undefined : digest(options.authToken);
-  const open = () => HranaConnection.open(path, { busyTimeoutMs });
   // journal_mode=WAL is stored in the file, so setting it once covers every later connection. This connection
   // then stays open, idle, until `close`: when the last connection to a WAL database closes, SQLite checkpoints
   // and deletes the WAL, and with one connection per stream that would happen on nearly every request.
   const anchor = openForSetup(() => HranaConnection.open(path, { busyTimeoutMs, wal: true }), path);
+  const pool = new SqlProcessPool({
+    config: { path, busyTimeoutMs, allowAttach: options.allowAttach ?? false },
+    maxProcesses,
+    statementTimeoutMs,
+    onError,
+  });
 
-  const registry = new StreamRegistry({ open, idleTimeoutMs, maxStreams });
+  const registry = new StreamRegistry({ open: () => new RemoteConnection(pool), idleTimeoutMs, maxStreams });
 
+  // The body is parsed here only for its baton; the SQL process validates it (a malformed one leaves the stream
+  // as it was, baton included) and runs it, so that a huge batch costs this thread one JSON.parse.
   const pipeline = async (request: Request, version: HranaVersion): Promise<Response> => {
-    const body = parsePipelineBody(await readJson(request), version);
-    const stream = registry.acquire(body.baton);
-    let results: HranaStreamResult[];
+    const { text, baton, body } = await readBody(request);
+    const requests = Array.isArray(body["requests"]) ? (body["requests"] as unknown[]) : [];
+    const stream = registry.acquire(baton);
+    let outcome: Awaited<ReturnType<RemoteConnection["pipeline"]>>;
     try {
-      results = await runPipeline(stream, body.requests, version);
+      outcome = await stream.conn.pipeline(text, requests, version);
     } catch (error) {
-      stream.closed = true; // the stream's state is unknown after an unexpected failure
-      registry.release(stream);
+      giveBack(stream, baton, error);
       throw error;
     }
-    const response: HranaPipelineResponse = { baton: registry.release(stream), base_url: null, results };
-    return new Response(JSON.stringify(response), { headers: JSON_TYPE });
+    if (outcome.closed) stream.closed = true;
+    const head = `{"baton":${JSON.stringify(registry.release(stream))},"base_url":null,"results":[`;
+    return new Response(`${head}${outcome.results.join(",")}]}`, {
+      headers: { "content-type": "application/json" },
+    });
   };
 
   const cursor = async (request: Request): Promise<Response> => {
-    const body = parseCursorBody(await readJson(request), 3);
-    const stream = registry.acquire(body.baton);
-    let entries: HranaCursorEntry[];
+    const { text, baton } = await readBody(request);
+    const stream = registry.acquire(baton);
+    let entries: string;
     try {
-      entries = cursorEntries(await executeBatch(stream.conn, body.batch, stream.sqls));
+      entries = await stream.conn.cursor(text);
     } catch (error) {
-      entries = [{ type: "error", error: toHranaError(error) }];
+      if (error instanceof HranaRequestError) {
+        giveBack(stream, baton, error);
+        throw error;
+      }
+      entries = `${JSON.stringify({ type: "error", error: toHranaError(error) })}\n`;
     }
     const head = { baton: registry.release(stream), base_url: null };
-    const lines = [head, ...entries].map((line) => `${JSON.stringify(line)}\n`).join("");
-    return new Response(lines, { headers: { "content-type": "text/plain" } }); // as sqld sends JSON cursors
+    // as sqld sends JSON cursors
+    return new Response(`${JSON.stringify(head)}\n${entries}`, { headers: { "content-type": "text/plain" } });
+  };
+
+  // After a malformed body nothing ran, so an existing stream keeps its baton; anything else leaves it unknown.
+  const giveBack = (stream: HranaStream, baton: string | null, error: unknown) => {
+    if (error instanceof HranaRequestError && baton !== null) return registry.restore(stream, baton);
+    stream.closed = true;
+    registry.release(stream);
   };
 
   const endpoints = new Map<string, (request: Request) => Promise<Response>>([
@@ -120,6 +164,7 @@ export function createHranaHandler(options: HranaHandlerOptions): HranaHandler {
   const route = (request: Request): Promise<Response> | Response => {
     const path = new URL(request.url).pathname.replace(/\/+$/, "") || "/";
     const method = request.method;
+    if (method === "OPTIONS" && request.headers.has("origin")) return preflight(request);
     if (path === "/" || path === "/v2" || path === "/v3") {
       return method === "GET" || method === "HEAD" ? new Response(VERSION_TEXT) : notAllowed("GET");
     }
@@ -142,25 +187,35 @@ export function createHranaHandler(options: HranaHandlerOptions): HranaHandler {
         { "www-authenticate": "Bearer" },
       );
     }
-    return post(request);
+    return refuseNonJson(request) ?? post(request);
+  };
+
+  const answer = async (request: Request): Promise<Response> => {
+    try {
+      return await route(request);
+    } catch (error) {
+      if (error instanceof HranaRequestError)
+        return json(error.status, { message: error.message, code: error.code });
+      onError(error);
+      return json(500, {
+        message: `[skiff] internal error in the Hrana server: ${(error as Error)?.message ?? String(error)}`,
+        code: "INTERNAL",
+      });
+    }
   };
 
   return {
     fetch: async (request) => {
-      try {
-        return await route(request);
-      } catch (error) {
-        if (error instanceof HranaRequestError)
-          return json(error.status, { message: error.message, code: error.code });
-        onError(error);
-        return json(500, {
-          message: `[skiff] internal error in the Hrana server: ${(error as Error)?.message ?? String(error)}`,
-          code: "INTERNAL",
-        });
-      }
+      const refused = refuseForeign(request, rules);
+      if (refused) return refused;
+      const response = await answer(request);
+      // The origin is absent or allowed here: let that page read the answer.
+      for (const [name, value] of Object.entries(corsHeaders(request))) response.headers.set(name, value);
+      return response;
     },
     close: async () => {
       registry.closeAll();
+      await pool.close();
       anchor.close();
     },
   };
@@ -186,17 +241,26 @@ function openForSetup(open: () => HranaConnection, path: string): HranaConnectio
   }
 }
 
-async function readJson(request: Request): Promise<unknown> {
+async function readBody(
+  request: Request,
+): Promise<{ text: string; baton: string | null; body: Record<string, unknown> }> {
   const text = await request.text();
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch {
     throw new HranaRequestError(400, "INVALID_REQUEST", "[skiff] the request body is not valid JSON");
   }
+  if (typeof body !== "object" || body === null || Array.isArray(body))
+    throw new HranaRequestError(400, "INVALID_REQUEST", "[skiff] body: expected an object");
+  const baton = (body as Record<string, unknown>)["baton"] ?? null;
+  if (baton !== null && typeof baton !== "string")
+    throw new HranaRequestError(400, "INVALID_REQUEST", "[skiff] baton: expected a string");
+  return { text, baton, body: body as Record<string, unknown> };
 }
 
-function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
-  return new Response(JSON.stringify(body), { status, headers: { ...JSON_TYPE, ...headers } });
+function lowerCase(hosts: readonly string[] | undefined): string[] {
+  return (hosts ?? []).map((h) => h.toLowerCase().replace(/^\[(.*)\]$/, "$1"));
 }
 
 function notAllowed(allow: string): Response {

@@ -1,16 +1,32 @@
 import { executeBatch } from "./batch.js";
+import type { HranaConnection } from "./connection.js";
 import { HranaStmtError, toHranaError } from "./errors.js";
 import type { ParsedRequest } from "./parse.js";
 import type { HranaStreamResponse, HranaStreamResult, HranaVersion } from "./protocol.js";
 import { bindStatement, resolveSql } from "./statement.js";
-import type { HranaStream } from "./streams.js";
 
 /** sqld's cap on texts stored per stream (libsql-server/src/hrana/http/request.rs); the client caches at most 30. */
 const MAX_STORED_SQL = 50;
 
 /**
+ * A stream as the SQL process holds it: its connection, the SQL texts stored on it, and whether a `close` request
+ * closed it.
+ *
+ * @example
+ * ```ts
+ * const stream: StreamState = { conn: HranaConnection.open(path, { busyTimeoutMs }), sqls: new Map(), closed: false };
+ * ```
+ */
+export interface StreamState {
+  readonly conn: HranaConnection;
+  readonly sqls: Map<number, string>;
+  closed: boolean;
+}
+
+/**
  * Runs the requests of one pipeline on a stream, in order. A failing request yields an error result and the next
- * requests still run, as the spec requires; a request after `close` fails with `STREAM_CLOSED`.
+ * requests still run, as the spec requires; a request after `close` fails with `STREAM_CLOSED`. `onResult` sees
+ * each result as soon as it exists, so that a pipeline cut short still reports what already ran.
  *
  * @example
  * ```ts
@@ -18,23 +34,27 @@ const MAX_STORED_SQL = 50;
  * ```
  */
 export async function runPipeline(
-  stream: HranaStream,
+  stream: StreamState,
   requests: readonly ParsedRequest[],
   version: HranaVersion,
+  onResult: (result: HranaStreamResult, index: number) => void = () => {},
 ): Promise<HranaStreamResult[]> {
   const results: HranaStreamResult[] = [];
   for (const request of requests) {
+    let result: HranaStreamResult;
     try {
-      results.push({ type: "ok", response: await handle(stream, request, version) });
+      result = { type: "ok", response: await handle(stream, request, version) };
     } catch (error) {
-      results.push({ type: "error", error: toHranaError(error) });
+      result = { type: "error", error: toHranaError(error) };
     }
+    onResult(result, results.length);
+    results.push(result);
   }
   return results;
 }
 
 async function handle(
-  stream: HranaStream,
+  stream: StreamState,
   request: ParsedRequest,
   version: HranaVersion,
 ): Promise<HranaStreamResponse> {

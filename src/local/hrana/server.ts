@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import type { AddressInfo } from "node:net";
 import { ConfigError } from "../../errors.js";
 import { createHranaHandler, type HranaHandler, type HranaHandlerOptions } from "./handler.js";
+import { isLoopback } from "./http-guard.js";
 
 /**
  * Options of {@link serveHrana}: the handler's options plus where to listen. `port: 0` picks a free port.
@@ -14,7 +15,10 @@ import { createHranaHandler, type HranaHandler, type HranaHandlerOptions } from 
 export interface HranaServerOptions extends HranaHandlerOptions {
   /** TCP port; 0 (the default) lets the system choose one. */
   port?: number;
-  /** Interface to bind. Default `127.0.0.1`: a development database should not be reachable from the network. */
+  /**
+   * Interface to bind. Default `127.0.0.1`: a development database should not be reachable from the network, and
+   * any other address needs `authToken`.
+   */
   hostname?: string;
   /** Largest request body accepted, in bytes; larger ones get a 413. Default 32 MiB. */
   maxBodyBytes?: number;
@@ -58,7 +62,17 @@ class BodyTooLarge extends Error {}
 export async function serveHrana(options: HranaServerOptions): Promise<HranaServer> {
   const hostname = options.hostname ?? "127.0.0.1";
   const maxBodyBytes = options.maxBodyBytes ?? 32 * 1024 * 1024;
-  const handler = createHranaHandler(options);
+  const bare = hostname.replace(/^\[(.*)\]$/, "$1");
+  if (!isLoopback(bare) && options.authToken === undefined) {
+    throw new ConfigError(
+      `[skiff] serveHrana: hostname ${JSON.stringify(hostname)} is reachable from other machines, and without authToken anyone there could run SQL on the database. Set authToken (clients send it as TURSO_AUTH_TOKEN) or bind 127.0.0.1`,
+      { variable: "authToken" },
+    );
+  }
+  // Behind a wildcard address the machine's names are unknown; the token (required above) protects it there.
+  const wildcard = bare === "0.0.0.0" || bare === "::" || bare === "";
+  const allowedHosts = [...(options.allowedHosts ?? []), wildcard ? "*" : bare];
+  const handler = createHranaHandler({ ...options, allowedHosts });
   let origin = "";
   const server = createServer((req, res) => {
     void bridge(req, res, origin, handler, maxBodyBytes);

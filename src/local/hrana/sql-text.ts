@@ -146,11 +146,13 @@ function isTrigger(tokens: SqlToken[]): boolean {
 
 /**
  * Names of a statement's parameters by position (index 0 is parameter 1), numbered as SQLite numbers them: a bare
- * `?` takes the next free index (and has no name), `?NNN` takes NNN, a repeated name reuses its index.
+ * `?` takes the next free index (and has no name), `?NNN` takes NNN, a repeated name reuses its index. A slot keeps
+ * the first name it gets, as `sqlite3_bind_parameter_name` reports it: in `SELECT :b, :a, ?1`, `?1` is `:b`.
  *
  * @example
  * ```ts
  * parameterNames(tokenize("SELECT ?, :a, ?5, :a")) // [null, ":a", null, null, "?5"]
+ * parameterNames(tokenize("SELECT :b, :a, ?1")) // [":b", ":a"]
  * ```
  */
 export function parameterNames(tokens: readonly SqlToken[]): Array<string | null> {
@@ -167,7 +169,7 @@ export function parameterNames(tokens: readonly SqlToken[]): Array<string | null
     if (token.text !== "?") seen.set(token.text, index);
     max = Math.max(max, index);
     while (names.length < index) names.push(null);
-    if (token.text !== "?") names[index - 1] = token.text;
+    if (token.text !== "?" && names[index - 1] === null) names[index - 1] = token.text;
   }
   return names;
 }

@@ -4,15 +4,16 @@ import { parameterNames, splitSql, type SqlToken } from "./sql-text.js";
 import type { SqlValue } from "./values.js";
 
 /**
- * A statement ready for the driver: one statement's text and its arguments in parameter order.
+ * A statement ready for the driver: one statement's text, its tokens and its arguments in parameter order.
  *
  * @example
  * ```ts
- * const bound: BoundStatement = { sql: "SELECT ?", args: [1n], wantRows: true };
+ * const bound: BoundStatement = { sql: "SELECT ?", tokens: tokenize("SELECT ?"), args: [1n], wantRows: true };
  * ```
  */
 export interface BoundStatement {
   sql: string;
+  tokens: SqlToken[];
   args: SqlValue[];
   wantRows: boolean;
 }
@@ -57,9 +58,10 @@ export function singleStatement(sql: string): { text: string; tokens: SqlToken[]
 
 /**
  * Resolves a statement's text and binds its arguments by position, following sqld's rules
- * (libsql-server/src/query.rs): positional and named arguments cannot be mixed; `?` and `?NNN` take positional
- * arguments, `:name`/`@name`/`$name` take the named argument with or without its prefix; a parameter without a
- * value is an error (except under EXPLAIN), and so are more arguments than parameters.
+ * (libsql-server/src/query.rs): positional and named arguments cannot be mixed; positional arguments fill the
+ * slots in order (slots numbered as SQLite numbers them, see `parameterNames`), named ones go to `:name`/`@name`/
+ * `$name` with or without the prefix; a parameter without a value is an error (except under EXPLAIN), and so are
+ * more arguments than parameters.
  *
  * @example
  * ```ts
@@ -82,13 +84,14 @@ export function bindStatement(stmt: ParsedStmt, stored: ReadonlyMap<number, stri
   if (given > names.length) throw argsInvalid(`too many parameters, expected ${names.length} found ${given}`);
   const isExplain = tokens[0]?.upper === "EXPLAIN";
   const bound = names.map((name, i): SqlValue => {
+    // Positional values fill slots by position, whatever their names (sqlite3_bind_* by index, as sqld does).
     let value: SqlValue | undefined;
-    if (name === null) value = named.size > 0 ? undefined : args[i];
-    else if (name.startsWith("?")) value = named.size > 0 ? undefined : args[Number(name.slice(1)) - 1];
-    else value = named.has(name) ? named.get(name) : named.get(name.slice(1));
+    if (named.size === 0) value = args[i];
+    else if (name !== null && !name.startsWith("?"))
+      value = named.has(name) ? named.get(name) : named.get(name.slice(1));
     if (value !== undefined) return value;
     if (isExplain) return null;
     throw argsInvalid(`value for parameter ${name ?? i + 1} not found`);
   });
-  return { sql: text, args: bound, wantRows: stmt.wantRows };
+  return { sql: text, tokens, args: bound, wantRows: stmt.wantRows };
 }

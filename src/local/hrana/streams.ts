@@ -1,10 +1,10 @@
 import { randomBytes } from "node:crypto";
-import type { HranaConnection } from "./connection.js";
 import { HranaRequestError } from "./errors.js";
+import type { RemoteConnection } from "./remote-connection.js";
 
 /**
- * A stream: one connection plus the SQL texts stored on it. `closed` is set by a `close` request; the registry
- * then closes the connection when the request that closed it releases the stream.
+ * A stream: one connection in a SQL process (which also keeps the SQL texts stored on the stream). `closed` is set
+ * by a `close` request; the registry then closes the connection when the request that closed it releases the stream.
  *
  * @example
  * ```ts
@@ -13,8 +13,7 @@ import { HranaRequestError } from "./errors.js";
  * ```
  */
 export interface HranaStream {
-  readonly conn: HranaConnection;
-  readonly sqls: Map<number, string>;
+  readonly conn: RemoteConnection;
   closed: boolean;
 }
 
@@ -35,11 +34,11 @@ const EXPIRED_MEMORY_MAX = 10_000;
  *
  * @example
  * ```ts
- * const registry = new StreamRegistry({ open: () => HranaConnection.open(path, { busyTimeoutMs }), idleTimeoutMs: 10_000, maxStreams: 256 });
+ * const registry = new StreamRegistry({ open: () => new RemoteConnection(pool), idleTimeoutMs: 10_000, maxStreams: 256 });
  * ```
  */
 export class StreamRegistry {
-  readonly #open: () => HranaConnection;
+  readonly #open: () => RemoteConnection;
   readonly #idleTimeoutMs: number;
   readonly #maxStreams: number;
   readonly #idle = new Map<string, Entry>();
@@ -47,7 +46,7 @@ export class StreamRegistry {
   readonly #expired = new Map<string, number>();
   #closed = false;
 
-  constructor(options: { open: () => HranaConnection; idleTimeoutMs: number; maxStreams: number }) {
+  constructor(options: { open: () => RemoteConnection; idleTimeoutMs: number; maxStreams: number }) {
     this.#open = options.open;
     this.#idleTimeoutMs = options.idleTimeoutMs;
     this.#maxStreams = options.maxStreams;
@@ -96,6 +95,14 @@ export class StreamRegistry {
     return baton;
   }
 
+  /** Gives a stream back under the baton it was taken with, after a request that did nothing to it. */
+  restore(stream: HranaStream, baton: string): void {
+    if (stream.closed || this.#closed || !this.#live.has(stream)) return void this.#destroy(stream);
+    const timer = setTimeout(() => this.#expire(baton), this.#idleTimeoutMs);
+    timer.unref();
+    this.#idle.set(baton, { stream, timer });
+  }
+
   /** Closes every stream, idle or in use, rolling back their transactions. */
   closeAll(): void {
     this.#closed = true;
@@ -112,7 +119,7 @@ export class StreamRegistry {
         `[skiff] ${this.#maxStreams} streams are open; close some (commit or roll back transactions) or raise maxStreams`,
       );
     }
-    const stream: HranaStream = { conn: this.#open(), sqls: new Map(), closed: false };
+    const stream: HranaStream = { conn: this.#open(), closed: false };
     this.#live.add(stream);
     return stream;
   }
