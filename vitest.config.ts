@@ -16,13 +16,13 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/workers/**", "node_modules/**"],
+          exclude: ["test/adapters/cloudflare/workers/**", "node_modules/**"],
           environment: "node",
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
       },
-      "test/workers/vitest.config.ts",
+      "test/adapters/cloudflare/workers/vitest.config.ts",
     ],
   },
 });

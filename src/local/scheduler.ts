@@ -1,9 +1,11 @@
-import { Cron } from "croner";
 import type { SkiffRuntime } from "../runtime.js";
-import { cronKey } from "../triggers/cron.js";
+import { cronKey, type CronFields, nextOccurrence, parseCron } from "../triggers/cron/index.js";
 import { dispatchCron } from "../triggers/dispatch-cron.js";
 import type { TriggerRegistry } from "../triggers/registry.js";
-import { settlesWithin } from "./queue-worker.js";
+import { settlesWithin } from "../adapters/node/queue-worker.js";
+
+// The longest delay setTimeout holds.
+const MAX_TIMEOUT = 2 ** 31 - 1;
 
 /**
  * The in-process scheduler of local runs: fires each registered cron expression in UTC, as the platforms do,
@@ -19,7 +21,8 @@ import { settlesWithin } from "./queue-worker.js";
  * ```
  */
 export class LocalScheduler {
-  readonly #jobs: Cron[] = [];
+  readonly #timers = new Set<ReturnType<typeof setTimeout>>();
+  #started = false;
   readonly #running = new Set<Promise<void>>();
   constructor(
     private readonly registry: TriggerRegistry,
@@ -29,14 +32,33 @@ export class LocalScheduler {
 
   /** Starts a timer per expression. */
   start(): void {
-    for (const expression of this.registry.crons.keys()) {
-      this.#jobs.push(
-        new Cron(expression, { timezone: "UTC", mode: "5-part" }, () => {
-          // 5-field schedules fire on the minute; that minute is the scheduled time, as on Workers.
-          void this.fire(expression, Math.floor(Date.now() / 60_000) * 60_000).catch(() => undefined);
-        }),
-      );
+    this.#started = true;
+    for (const [key, registrations] of this.registry.crons) {
+      // Fired under the expression as registered; dispatch hands each handler its own spelling.
+      const expression = registrations[0]?.expression ?? key;
+      this.#schedule(expression, parseCron(expression), Date.now());
     }
+  }
+
+  // One timer per expression, re-armed after each run. The occurrence is the scheduled time, as on Workers.
+  // A later occurrence than MAX_TIMEOUT (~24.8 days) away is reached in several waits.
+  #schedule(expression: string, fields: CronFields, after: number): void {
+    const at = nextOccurrence(fields, after);
+    if (at === null || !this.#started) return;
+    const wait = (): void => {
+      const timer = setTimeout(
+        () => {
+          this.#timers.delete(timer);
+          if (Date.now() < at) return wait();
+          void this.fire(expression, at).catch(() => undefined);
+          // After a pause (a laptop asleep), resume from now rather than replaying every missed minute.
+          this.#schedule(expression, fields, Math.max(at, Date.now()));
+        },
+        Math.min(Math.max(at - Date.now(), 0), MAX_TIMEOUT),
+      );
+      this.#timers.add(timer);
+    };
+    wait();
   }
 
   /** Fires `expression` now (what `/__scheduled?cron=` does). Rejects when the run fails. */
@@ -67,7 +89,9 @@ export class LocalScheduler {
    * is abandoned and logged, since a cron run has nothing to hand back (the next schedule runs it again).
    */
   async stop(graceMs = 10_000): Promise<void> {
-    for (const job of this.#jobs.splice(0)) job.stop();
+    this.#started = false;
+    for (const timer of this.#timers) clearTimeout(timer);
+    this.#timers.clear();
     if (await settlesWithin(Promise.all([...this.#running]), graceMs)) return;
     this.runtime.log.warn("cron runs still in progress at shutdown are abandoned", {
       graceMs,
@@ -85,5 +109,6 @@ export class LocalScheduler {
  * ```
  */
 export function nextRun(expression: string, from: Date = new Date()): Date | null {
-  return new Cron(expression, { timezone: "UTC", mode: "5-part", paused: true }).nextRun(from);
+  const next = nextOccurrence(expression, from);
+  return next === null ? null : new Date(next);
 }

@@ -1,7 +1,7 @@
-import type { SkiffRuntime } from "../../../runtime.js";
-import { dispatchQueue } from "../../../triggers/dispatch-queue.js";
-import type { TriggerRegistry } from "../../../triggers/registry.js";
-import type { LibsqlQueueStore } from "./store.js";
+import type { SkiffRuntime } from "../runtime.js";
+import { dispatchQueue } from "./dispatch-queue.js";
+import type { TriggerRegistry } from "./registry.js";
+import type { LibsqlQueueStore } from "../bindings/queues/libsql/store.js";
 
 /**
  * Leases one batch from the libSQL queue, delivers it to the app's consumer with the core contract, and settles

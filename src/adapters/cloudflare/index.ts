@@ -1,8 +1,8 @@
 export { toCloudflare } from "./to-cloudflare.js";
 export { type CloudflareOptions, queueBindingName } from "./options.js";
-export { CloudflareKV } from "./kv.js";
-export { cloudflareQueue } from "./queue.js";
-export { cloudflareDatabase } from "./database.js";
+export { CloudflareKV } from "../../bindings/kv/cloudflare.js";
+export { cloudflareQueue } from "../../bindings/queues/cloudflare.js";
+export { cloudflareDatabase } from "../../bindings/db/web.js";
 export type {
   CloudflareWorker,
   CloudflareExecutionContext,

@@ -1,9 +1,9 @@
 import type { RuntimeOptions } from "../../runtime.js";
 import { isKVNamespace, isQueue, lookupBinding } from "./binding.js";
-import { cloudflareDatabase } from "./database.js";
-import { CloudflareKV } from "./kv.js";
+import { cloudflareDatabase } from "../../bindings/db/web.js";
+import { CloudflareKV } from "../../bindings/kv/cloudflare.js";
 import type { BindingNames } from "./options.js";
-import { cloudflareQueue } from "./queue.js";
+import { cloudflareQueue } from "../../bindings/queues/cloudflare.js";
 
 /**
  * The runtime options of a Worker: `db` over HTTP, `kv` on the KV binding, one transport per queue on its Queue

@@ -1,10 +1,10 @@
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
 import { Database } from "../../bindings/db/database.js";
 import { LibsqlKV } from "../../bindings/kv/libsql.js";
-import { nodeDatabase } from "../../local/database.js";
+import { nodeDatabase } from "../../bindings/db/node.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
-import { SqsClient } from "./_sqs-client.js";
-import { sqsTransport } from "./_sqs-transport.js";
+import { SqsClient } from "../../bindings/queues/sqs/client.js";
+import { sqsTransport } from "../../bindings/queues/sqs/transport.js";
 import { resolveQueueUrl } from "./queue-url.js";
 
 /**

@@ -1,6 +1,6 @@
 import { dispatchQueue, type IncomingMessage, type MessageResult } from "../../triggers/dispatch-queue.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
-import { assertAllSucceeded, type SqsBatchResult } from "./_sqs-client.js";
+import { assertAllSucceeded, type SqsBatchResult } from "../../bindings/queues/sqs/client.js";
 import type { LambdaBindings } from "./bindings.js";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./types.js";
 

@@ -1,7 +1,7 @@
-import { drainOnce } from "../bindings/queues/libsql/drain.js";
-import type { LibsqlQueueStore } from "../bindings/queues/libsql/store.js";
-import type { SkiffRuntime } from "../runtime.js";
-import type { TriggerRegistry } from "../triggers/registry.js";
+import { drainOnce } from "../../triggers/pull-queue.js";
+import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
+import type { SkiffRuntime } from "../../runtime.js";
+import type { TriggerRegistry } from "../../triggers/registry.js";
 
 /**
  * Delivers the local durable queue to the app's consumers: one loop per consumed queue that drains batches while

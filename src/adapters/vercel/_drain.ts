@@ -1,4 +1,4 @@
-import { drainOnce } from "../../bindings/queues/libsql/drain.js";
+import { drainOnce } from "../../triggers/pull-queue.js";
 import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import type { SkiffRuntime } from "../../runtime.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";

@@ -1,5 +1,5 @@
 import { problemResponse } from "../../errors.js";
-import { cronFromSlug, cronKey } from "../../triggers/cron.js";
+import { cronFromSlug, cronKey } from "../../triggers/cron/index.js";
 import { dispatchCron } from "../../triggers/dispatch-cron.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
 import { authorizeCron } from "./_cron-auth.js";

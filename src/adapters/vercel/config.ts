@@ -1,6 +1,5 @@
 import { SkiffError } from "../../errors.js";
-import { cronSlug, validateCron } from "../../triggers/cron.js";
-import { WEEKDAYS } from "../../triggers/cron-syntax.js";
+import { cronSlug, renderVercel, validateCron } from "../../triggers/cron/index.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
 
 /**
@@ -87,14 +86,12 @@ export interface VercelCronOptions {
   drainSchedule?: string | false;
 }
 
-const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"];
-
 /**
  * The schedule Vercel accepts for a skiff expression. skiff names weekdays (numbers mean different days on
  * Cloudflare and in standard cron); Vercel accepts numbers only, standard cron's (0 = Sunday), and neither the
  * Quartz extensions (`L`, `W`, `#`) nor a day-of-month together with a day-of-week
  * (https://vercel.com/docs/cron-jobs#cron-expressions). Names are translated; the rest fails here, at generation,
- * rather than at deploy time.
+ * rather than at deploy time. The rendering is the cron module's `renderVercel()`.
  *
  * @example
  * ```ts
@@ -103,25 +100,7 @@ const MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "
  * ```
  */
 export function vercelSchedule(expression: string): string {
-  const fields = expression.trim().split(/\s+/);
-  const translate = (field: string, names: readonly string[], offset: number) =>
-    field.replace(/[A-Za-z]{3}/g, (name) => {
-      const i = names.indexOf(name.toUpperCase());
-      return i < 0 ? name : String(i + offset);
-    });
-  const [minute = "", hour = "", dom = "", month = "", dow = ""] = fields;
-  const schedule = [minute, hour, dom, translate(month, MONTHS, 1), translate(dow, WEEKDAYS, 0)];
-  if (fields.length !== 5 || schedule.some((f) => /[A-Za-z#]/.test(f))) {
-    throw new SkiffError(
-      `cron "${expression}": Vercel supports only * , - / and numbers (no L, W or #); choose another expression for this cron`,
-    );
-  }
-  if (dom !== "*" && dow !== "*") {
-    throw new SkiffError(
-      `cron "${expression}": Vercel does not accept a day-of-month and a day-of-week together; one of them must be *`,
-    );
-  }
-  return schedule.join(" ");
+  return renderVercel(expression);
 }
 
 /**

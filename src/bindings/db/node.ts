@@ -1,8 +1,8 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { createClient } from "@libsql/client";
-import { Database } from "../bindings/db/database.js";
-import type { DatabaseConfig } from "../bindings/db/config.js";
+import { Database } from "./database.js";
+import type { DatabaseConfig } from "./config.js";
 
 /**
  * A {@link Database} on the Node libSQL client: `file:` databases (embedded, WAL mode, 5 s busy timeout so

@@ -1,6 +1,6 @@
 import { createClient } from "@libsql/client/web";
-import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import { Database } from "../../bindings/db/database.js";
+import { resolveDatabaseConfig } from "./config.js";
+import { Database } from "./database.js";
 
 /**
  * skiff's `db` on a Worker: libSQL over HTTP with `@libsql/client/web` (a Worker has no filesystem and no native

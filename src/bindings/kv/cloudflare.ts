@@ -1,5 +1,5 @@
 import { SkiffError } from "../../errors.js";
-import { checkKey, encodeValue, expiryOf, listLimit } from "../../bindings/kv/limits.js";
+import { checkKey, encodeValue, expiryOf, listLimit } from "./limits.js";
 import type {
   KVGetType,
   KVListOptions,
@@ -7,8 +7,8 @@ import type {
   KVPutOptions,
   KVStore,
   KVValue,
-} from "../../bindings/kv/types.js";
-import type { KVNamespaceBinding } from "./types.js";
+} from "./types.js";
+import type { KVNamespaceBinding } from "../../adapters/cloudflare/types.js";
 
 const GET_TYPES: ReadonlySet<string> = new Set<KVGetType>(["text", "json", "arrayBuffer"]);
 

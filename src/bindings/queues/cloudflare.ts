@@ -1,6 +1,6 @@
-import { checkBatch } from "../../bindings/queues/producer.js";
-import type { OutgoingMessage, QueueTransport } from "../../bindings/queues/types.js";
-import type { QueueBinding } from "./types.js";
+import { checkBatch } from "./producer.js";
+import type { OutgoingMessage, QueueTransport } from "./types.js";
+import type { QueueBinding } from "../../adapters/cloudflare/types.js";
 
 /**
  * The transport of one queue on a Cloudflare Queue producer binding. A whole `sendBatch` from the app is one

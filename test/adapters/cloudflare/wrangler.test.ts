@@ -9,9 +9,9 @@ import { gzipSync } from "node:zlib";
 import { queueBindingName } from "skiff/cloudflare";
 import { parse } from "smol-toml";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { app } from "../examples/shop/app.js";
+import { app } from "../../../examples/shop/app.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = fileURLToPath(new URL("../../..", import.meta.url));
 const wrangler = join(
   dirname(createRequire(import.meta.url).resolve("wrangler/package.json")),
   "bin/wrangler.js",
@@ -80,7 +80,7 @@ describe("wrangler deploy --dry-run bundles the shop Worker", () => {
   beforeAll(async () => {
     [shop, bare] = await Promise.all([
       dryRun("wrangler.toml"),
-      dryRun("test/workers/fixtures/bare-hono/wrangler.toml"),
+      dryRun("test/adapters/cloudflare/workers/fixtures/bare-hono/wrangler.toml"),
     ]);
     console.log(
       [

@@ -7,12 +7,12 @@ import { promisify } from "node:util";
 import { build } from "esbuild";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { scheduleInput } from "skiff/lambda";
-import { fixture, httpEvent, sqsEvent } from "./lambda/events.js";
-import { CONTRACT_API_KEY } from "./contract/driver.js";
-import { lambdaEnv } from "./lambda/driver.js";
-import { type SqsStandIn, startSqsStandIn } from "./lambda/sqs-stand-in.js";
+import { fixture, httpEvent, sqsEvent } from "./support/events.js";
+import { CONTRACT_API_KEY } from "../../contract/driver.js";
+import { lambdaEnv } from "./support/driver.js";
+import { type SqsStandIn, startSqsStandIn } from "./support/sqs-stand-in.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
+const root = fileURLToPath(new URL("../../..", import.meta.url));
 
 // What Lambda's Node.js runtime does with a deployment package: import the module named by the handler setting,
 // take its `handler` export, and call it with each event and a context

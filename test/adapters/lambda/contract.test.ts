@@ -1,5 +1,5 @@
-import { contractSuite } from "./contract/cases.js";
-import { lambdaDriver } from "./lambda/driver.js";
+import { contractSuite } from "../../contract/cases.js";
+import { lambdaDriver } from "./support/driver.js";
 
 // The shared contract through toLambda(app), once per HTTP source. Schedules alternate between the two forms
 // EventBridge can invoke a function with: a rule's Scheduled Event and a Scheduler (or rule target) input.

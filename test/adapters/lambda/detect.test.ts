@@ -8,7 +8,7 @@ import { detectHttpEvent, detectLambdaEvent, handleHttpEvent, toLambda } from "s
  * examples of AWS's documentation pages, in test/fixtures/aws-events-docs (README there names each page).
  */
 const docs = (name: string): unknown =>
-  JSON.parse(readFileSync(new URL(`./fixtures/aws-events-docs/${name}`, import.meta.url), "utf8")) as unknown;
+  JSON.parse(readFileSync(new URL(`../../fixtures/aws-events-docs/${name}`, import.meta.url), "utf8")) as unknown;
 
 // A route that answers everything: an event that reached it would answer 200.
 const served: string[] = [];

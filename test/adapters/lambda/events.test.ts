@@ -10,9 +10,9 @@ import {
   scheduleInput,
   toLambda,
 } from "skiff/lambda";
-import { app, recorded, resetRecorded, testEnv, testHandler } from "./lambda/app.js";
-import { fixture, httpEvent, ruleEvent, sqsEvent } from "./lambda/events.js";
-import { type SqsStandIn, startSqsStandIn } from "./lambda/sqs-stand-in.js";
+import { app, recorded, resetRecorded, testEnv, testHandler } from "./support/app.js";
+import { fixture, httpEvent, ruleEvent, sqsEvent } from "./support/events.js";
+import { type SqsStandIn, startSqsStandIn } from "./support/sqs-stand-in.js";
 
 let standIn: SqsStandIn;
 beforeAll(async () => {

@@ -1,7 +1,7 @@
 import { Hono } from "hono";
 import { getCookie } from "hono/cookie";
 import { describe, expect, it } from "vitest";
-import { SkiffError } from "../src/errors.js";
+import { SkiffError } from "../../../src/errors.js";
 import {
   type AlbEvent,
   type AlbResult,
@@ -15,8 +15,8 @@ import {
   handleHttpEvent,
   toRequest,
   toResult,
-} from "../src/adapters/lambda/http/index.js";
-import { fixture } from "./lambda/events.js";
+} from "../../../src/adapters/lambda/http/index.js";
+import { fixture } from "./support/events.js";
 
 const rest = () => fixture<ApiGatewayV1Event>("apigw-request.json");
 const restOpenApi = () => fixture<ApiGatewayV1Event>("apigw-restapi-openapi-request.json");

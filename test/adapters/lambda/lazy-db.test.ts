@@ -2,8 +2,8 @@ import { describe, expect, it } from "vitest";
 import { ConfigError, type LogRecord, Skiff, sql } from "skiff";
 import { type ApiGatewayV2Result, type SqsBatchResponse, scheduleInput, toLambda } from "skiff/lambda";
 import { z } from "zod";
-import { tempDbUrl } from "./contract/node-driver.js";
-import { httpEvent, sqsEvent } from "./lambda/events.js";
+import { tempDbUrl } from "../../contract/node-driver.js";
+import { httpEvent, sqsEvent } from "./support/events.js";
 
 /**
  * On Lambda, `TURSO_DATABASE_URL` is read at the first query: an invocation that uses no database still runs

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SkiffError } from "skiff";
 import { cronFromRuleName, type ScheduledEvent, scheduleInput, scheduleRuleName } from "skiff/lambda";
-import { recorded, resetRecorded, testHandler } from "./lambda/app.js";
-import { ACCOUNT, ruleEvent } from "./lambda/events.js";
-import { type SqsStandIn, startSqsStandIn } from "./lambda/sqs-stand-in.js";
+import { recorded, resetRecorded, testHandler } from "./support/app.js";
+import { ACCOUNT, ruleEvent } from "./support/events.js";
+import { type SqsStandIn, startSqsStandIn } from "./support/sqs-stand-in.js";
 
 let standIn: SqsStandIn;
 beforeAll(async () => {

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { Producers } from "skiff";
 import { type SqsEvent, toLambda } from "skiff/lambda";
 import { z } from "zod";
-import { type LambdaBindingsOptions, lambdaBindings } from "../src/adapters/lambda/bindings.js";
-import { app, Job, recorded, resetRecorded, testEnv, testHandler } from "./lambda/app.js";
-import { fixture, sqsEvent } from "./lambda/events.js";
-import { type SqsStandIn, startSqsStandIn } from "./lambda/sqs-stand-in.js";
+import { type LambdaBindingsOptions, lambdaBindings } from "../../../src/adapters/lambda/bindings.js";
+import { app, Job, recorded, resetRecorded, testEnv, testHandler } from "./support/app.js";
+import { fixture, sqsEvent } from "./support/events.js";
+import { type SqsStandIn, startSqsStandIn } from "./support/sqs-stand-in.js";
 
 let standIn: SqsStandIn;
 beforeAll(async () => {

@@ -20,8 +20,8 @@ import {
   isStreamingHandler,
   PRELUDE_CONTENT_TYPE,
   splitPrelude,
-} from "./lambda/awslambda-runtime.js";
-import { httpEvent, sqsEvent } from "./lambda/events.js";
+} from "./support/awslambda-runtime.js";
+import { httpEvent, sqsEvent } from "./support/events.js";
 
 // The SSE route waits, between its two events, for the test to see the first one arrive: a buffered handler could
 // never get past that wait (the test would fail on its time bound), a streaming one must.

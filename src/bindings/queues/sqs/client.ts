@@ -1,7 +1,7 @@
 // The two SQS calls skiff makes (SendMessageBatch, ChangeMessageVisibilityBatch) over the AWS JSON protocol, signed
 // with SigV4 by aws4fetch. Internal: used by _sqs-transport.ts and sqs.ts.
 import { AwsClient } from "aws4fetch";
-import { ConfigError, SkiffError } from "../../errors.js";
+import { ConfigError, SkiffError } from "../../../errors.js";
 
 /**
  * One failed entry of a batch result; SQS lists every entry in exactly one of `Successful` and `Failed`.

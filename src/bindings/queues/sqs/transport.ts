@@ -1,7 +1,7 @@
 // Queue producers on SQS. Internal: created by bindings.ts for each queue the app sends to.
-import type { OutgoingMessage, QueueTransport } from "../../bindings/queues/types.js";
-import { SkiffError } from "../../errors.js";
-import { assertAllSucceeded, type SqsBatchResult, type SqsClient } from "./_sqs-client.js";
+import type { OutgoingMessage, QueueTransport } from "../types.js";
+import { SkiffError } from "../../../errors.js";
+import { assertAllSucceeded, type SqsBatchResult, type SqsClient } from "./client.js";
 
 // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatch.html: at most 10
 // entries per call; https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessageBatchRequestEntry.html:

@@ -10,7 +10,7 @@ import { ConfigError, Skiff } from "skiff";
 import { type CloudflareWorker, toCloudflare } from "skiff/cloudflare";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { app } from "../../examples/shop/app.js";
+import { app } from "../../../../examples/shop/app.js";
 import { deliverBatch, recordingQueue } from "./cloudflare-driver.js";
 
 const BASE = "http://shop.test";

@@ -7,8 +7,8 @@ import {
 } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { type CloudflareWorker, toCloudflare } from "skiff/cloudflare";
-import { app } from "../../examples/shop/app.js";
-import type { ContractDriver, DeliveredMessage, Settlement } from "../contract/driver.js";
+import { app } from "../../../../examples/shop/app.js";
+import type { ContractDriver, DeliveredMessage, Settlement } from "../../../contract/driver.js";
 
 /** Cloudflare queue name of each app queue in the driver's Worker: distinct, to exercise `queueNames`. */
 export const CONTRACT_QUEUES: Readonly<Record<string, string>> = {

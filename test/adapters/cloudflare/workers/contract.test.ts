@@ -1,4 +1,4 @@
-import { contractSuite } from "../contract/cases.js";
+import { contractSuite } from "../../../contract/cases.js";
 import { cloudflareDriver } from "./cloudflare-driver.js";
 
 contractSuite("Cloudflare Workers (workerd)", cloudflareDriver);

@@ -1,6 +1,6 @@
 import { exports } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { CONTRACT_API_KEY } from "../contract/driver.js";
+import { CONTRACT_API_KEY } from "../../../contract/driver.js";
 
 // examples/shop/worker.ts as workerd runs it: requests through the Worker's own entrypoint, with wrangler.toml's
 // bindings, and orders travelling through Miniflare's real queues to the Worker's queue() handler (the test

@@ -10,7 +10,7 @@ declare namespace Cloudflare {
   }
   interface GlobalProps {
     // wrangler.toml's `main`: `exports.default` in the tests is this module's default export.
-    mainModule: typeof import("../../examples/shop/worker.js");
+    mainModule: typeof import("../../../../examples/shop/worker.js");
   }
 }
 

@@ -9,7 +9,7 @@ import {
   type QueueBinding,
   toCloudflare,
 } from "skiff/cloudflare";
-import worker from "../../examples/shop/worker.js";
+import worker from "../../../../examples/shop/worker.js";
 
 worker satisfies ExportedHandler;
 worker satisfies ExportedHandler<Record<string, unknown>>;

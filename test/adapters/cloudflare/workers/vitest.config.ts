@@ -5,11 +5,11 @@ import { defineProject } from "vitest/config";
 // so the shipped config itself is under test. Overrides below only make queues deliver at once and add the
 // contract driver's own queues (no consumer), so its recorded sends are not consumed behind its back.
 // https://developers.cloudflare.com/workers/testing/vitest-integration/configuration/
-// Vitest roots a project given by file at that file's folder: paths below are relative to test/workers.
+// Vitest roots a project given by file at that file's folder: paths below are relative to test/adapters/cloudflare/workers.
 export default defineProject({
   plugins: [
     cloudflareTest(({ inject }) => ({
-      wrangler: { configPath: "../../wrangler.toml" },
+      wrangler: { configPath: "../../../../wrangler.toml" },
       miniflare: {
         // The contract's admin key: sha256("contract-key") (test/contract/driver.ts).
         bindings: {

@@ -1,7 +1,7 @@
 import { type LogRecord, Skiff } from "skiff";
 import { type LambdaOptions, toLambda } from "skiff/lambda";
 import { z } from "zod";
-import { tempDbUrl } from "../contract/node-driver.js";
+import { tempDbUrl } from "../../../contract/node-driver.js";
 import { type SqsStandIn, TEST_CREDENTIALS } from "./sqs-stand-in.js";
 
 /**

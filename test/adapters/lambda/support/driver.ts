@@ -8,9 +8,9 @@ import {
   scheduleRuleName,
   toLambda,
 } from "skiff/lambda";
-import { app } from "../../examples/shop/app.js";
-import { CONTRACT_API_KEY_SHA256, type ContractDriver, type Settlement } from "../contract/driver.js";
-import { tempDbUrl } from "../contract/node-driver.js";
+import { app } from "../../../../examples/shop/app.js";
+import { CONTRACT_API_KEY_SHA256, type ContractDriver, type Settlement } from "../../../contract/driver.js";
+import { tempDbUrl } from "../../../contract/node-driver.js";
 import { httpEvent, ruleEvent, sqsEvent, toResponse } from "./events.js";
 import { type SqsStandIn, startSqsStandIn, TEST_CREDENTIALS } from "./sqs-stand-in.js";
 

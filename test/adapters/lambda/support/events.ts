@@ -20,7 +20,7 @@ import type {
 
 // Real events from aws/aws-lambda-go, vendored under test/fixtures/aws-lambda-events (Apache-2.0, LICENSE there).
 export const fixture = <T = unknown>(name: string): T =>
-  JSON.parse(readFileSync(new URL(`../fixtures/aws-lambda-events/${name}`, import.meta.url), "utf8")) as T;
+  JSON.parse(readFileSync(new URL(`../../../fixtures/aws-lambda-events/${name}`, import.meta.url), "utf8")) as T;
 
 export const ACCOUNT = "123456789012";
 export const queueArn = (name: string): string => `arn:aws:sqs:us-east-1:${ACCOUNT}:${name}`;
