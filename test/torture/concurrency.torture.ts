@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { sql } from "skiff";
-import { nodeDatabase } from "skiff/local";
+import { nodeDatabase } from "skiff/node";
 import { DEV_API_KEY } from "../../examples/shop/auth.js";
 import { tempDbUrl } from "../contract/node-driver.js";
 import { recordFigures } from "./figures.js";

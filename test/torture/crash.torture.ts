@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { LibsqlQueueStore, sql } from "skiff";
-import { nodeDatabase } from "skiff/local";
+import { nodeDatabase } from "skiff/node";
 import { tempDbUrl } from "../contract/node-driver.js";
 import { recordFigures } from "./figures.js";
 import { startChild, type ChildServer } from "./servers/spawn.js";

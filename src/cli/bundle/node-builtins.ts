@@ -85,7 +85,7 @@ export interface NodeImport {
  * @example
  * ```ts
  * findNodeImports(result.metafile, "examples/shop/worker.ts", ".skiff/build/cloudflare/worker.js")
- * // [{ module: "node:fs", chain: ["examples/shop/worker.ts", "src/local/database.ts", "node:fs"] }]
+ * // [{ module: "node:fs", chain: ["examples/shop/worker.ts", "src/bindings/db/node.ts", "node:fs"] }]
  * ```
  */
 export function findNodeImports(

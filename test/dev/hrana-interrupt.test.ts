@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, type Client } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveHrana, type HranaServer } from "../src/local/hrana/index.js";
+import { serveHrana, type HranaServer } from "../../src/dev/hrana/index.js";
 
 // Statements run in SQL processes, away from the server's event loop, and one that runs over statementTimeoutMs is
 // stopped. Every wait here is bounded; the runaway statement would otherwise never end.
@@ -160,7 +160,7 @@ describe("a server killed by a signal", () => {
     const { spawn } = await import("node:child_process");
     const { readFileSync, readdirSync } = await import("node:fs");
     const script = `
-      import { serveHrana } from ${JSON.stringify(new URL("../src/local/hrana/index.ts", import.meta.url).pathname)};
+      import { serveHrana } from ${JSON.stringify(new URL("../../src/dev/hrana/index.ts", import.meta.url).pathname)};
       const server = await serveHrana({ url: ${JSON.stringify(`file:${join(dir, "killed.db")}`)}, statementTimeoutMs: 600000 });
       const post = (sql) => fetch(server.url + "/v2/pipeline", { method: "POST", headers: { "content-type": "application/json" },
         body: JSON.stringify({ baton: null, requests: [{ type: "execute", stmt: { sql } }] }) });

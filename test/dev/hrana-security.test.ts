@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, type Client } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveHrana, type HranaServer } from "../src/local/hrana/index.js";
+import { serveHrana, type HranaServer } from "../../src/dev/hrana/index.js";
 
 // What a web page (cross-site POSTs, DNS rebinding) or a statement (files outside the database) must not reach.
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { createClient, type Client } from "@libsql/client/web";
 import Database from "libsql";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveHrana, type HranaServer } from "../src/local/hrana/index.js";
+import { serveHrana, type HranaServer } from "../../src/dev/hrana/index.js";
 
 // The oracle is SQLite itself (the libSQL driver, in this process): the server must number parameters as it does.
 

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createClient, LibsqlError, type Client } from "@libsql/client/web";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { serveHrana, type HranaServer } from "../src/local/hrana/index.js";
+import { serveHrana, type HranaServer } from "../../src/dev/hrana/index.js";
 
 // Every behaviour is checked through the official web client (what Workers and Vercel Edge run), plus raw HTTP
 // where the client does not reach (v3 endpoints, cursors, malformed requests).
