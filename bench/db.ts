@@ -1,7 +1,7 @@
 import { createClient } from "@libsql/client/web";
 import { Database, sql, type SqlQuery } from "skiff";
 import { nodeDatabase } from "skiff/node";
-import { serveHrana } from "../src/local/hrana/index.js";
+import { serveHrana } from "../src/dev/hrana/index.js";
 import { freshDatabase } from "./lib/files.js";
 import { progress, runComparison } from "./lib/report.js";
 import { alternate, fmt, median, spread } from "./lib/stats.js";

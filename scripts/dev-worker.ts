@@ -12,7 +12,7 @@ import { mkdirSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { serveHrana } from "../src/local/hrana/index.js";
+import { serveHrana } from "../src/dev/hrana/index.js";
 import { DEV_API_KEY_SHA256 } from "../examples/shop/auth.js";
 
 const root = fileURLToPath(new URL("..", import.meta.url));

@@ -1,7 +1,7 @@
 import { mkdirSync } from "node:fs";
 import { join, relative, dirname } from "node:path";
 import { defineCommand } from "citty";
-import { serveHrana } from "../../local/hrana/server.js";
+import { serveHrana } from "../../dev/hrana/server.js";
 import { findWrangler, NODE_SERVER, runChild, tsxFlags } from "../dev/spawn.js";
 import { CliError } from "../errors.js";
 import { resolveProject } from "../project.js";

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { TestProject } from "vitest/node";
-import { serveHrana } from "../../../../src/local/hrana/index.js";
+import { serveHrana } from "../../../../src/dev/hrana/index.js";
 
 declare module "vitest" {
   export interface ProvidedContext {
