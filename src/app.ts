@@ -1,6 +1,7 @@
 import { Hono, type Env, type MiddlewareHandler } from "hono";
-import type { HonoOptions } from "hono/hono-base";
-import type { BlankSchema, Schema } from "hono/types";
+import type { HonoBase, HonoOptions } from "hono/hono-base";
+import type { BlankSchema, MergePath, MergeSchemaPath, Schema } from "hono/types";
+import type { UnionToIntersection } from "hono/utils/types";
 import { onError, notFound } from "./problem.js";
 import { detachedRuntime, runtimeOf } from "./runtime.js";
 import type { SchemaOutput } from "./schema.js";
@@ -12,7 +13,7 @@ import type {
   QueueOptions,
   QueueRegistration,
 } from "./triggers/types.js";
-import type { QueueSchemas, SkiffEnv } from "./types.js";
+import type { ForeignHono, QueueSchemas, SkiffEnv, SkiffRoutes, UntypedQueues } from "./types.js";
 import type { LoggerOptions } from "./logger.js";
 import type { Migration } from "./bindings/db/migrate.js";
 
@@ -25,8 +26,11 @@ import type { Migration } from "./bindings/db/migrate.js";
  * ```
  */
 export type SkiffOptions<Q extends QueueSchemas> = HonoOptions<Env> & {
-  /** Every queue the app produces to or consumes from, with the schema of its bodies. */
-  queues?: Q;
+  /**
+   * Every queue the app produces to or consumes from, with the schema of its bodies. Its type is inferred (see
+   * {@link Skiff.withEnv}); when `Q` was not inferred, no queue may be given, so queue types are never lost silently.
+   */
+  queues?: [keyof Q] extends [never] ? UntypedQueues : Q;
   /** Log level and sink of the runtime logger (every platform). */
   log?: LoggerOptions;
   /** Schema migrations applied once per isolate or process, before the first query (see `Database.migrate`). */
@@ -36,34 +40,20 @@ export type SkiffOptions<Q extends QueueSchemas> = HonoOptions<Env> & {
 const TRIGGERS = Symbol.for("skiff.triggers");
 
 /**
- * A skiff app: a Hono app (every Hono API and middleware works unchanged) that also declares cron handlers and
- * typed queue consumers, and gets `db`, `kv`, `queues` and `log` on every context. Run it with an adapter:
- * `serve(app)` (Node), `toCloudflare(app)`, `toLambda(app)`, `toVercel(app)`.
- *
- * Errors answer `application/problem+json` by default; `app.onError()` and `app.notFound()` replace that as in
- * Hono.
+ * The class behind {@link Skiff}: a Hono app with triggers. Create apps with `new Skiff()`, whose type adds route
+ * overloads that return the skiff app; this class is exported so that declaration files can name it.
  *
  * @example
  * ```ts
- * const Order = z.object({ orderId: z.string(), sku: z.string(), qty: z.number().int().positive() });
- * export const app = new Skiff({ queues: { orders: Order } });
- *
- * app.post("/api/orders", async (c) => {
- *   const order = Order.parse(await c.req.json());
- *   await c.var.queues.orders.send(order);
- *   return c.json({ accepted: order.orderId }, 202);
- * });
- * app.queue("orders", async (message, ctx) => {
- *   await ctx.db.run(sql`INSERT INTO orders (id, sku, qty) VALUES (${message.body.orderId}, ${message.body.sku}, ${message.body.qty})`);
- * }, { maxRetries: 3, deadLetter: "orders-dlq" });
- * app.cron("0 9 * * *", async (event, ctx) => { ctx.log.info("daily report", { at: event.scheduledTime }) });
+ * Object.getPrototypeOf(new Skiff()) === SkiffApp.prototype; // true: `Skiff` is this class, retyped
  * ```
  */
-export class Skiff<
-  E extends Env = Env,
-  Q extends QueueSchemas = QueueSchemas,
-  S extends Schema = BlankSchema,
-  BasePath extends string = "/",
+// Variance annotations: see SkiffRoutes in types.ts.
+export class SkiffApp<
+  out E extends Env = Env,
+  in out Q extends QueueSchemas = QueueSchemas,
+  out S extends Schema = BlankSchema,
+  out BasePath extends string = "/",
 > extends Hono<SkiffEnv<E, Q>, S, BasePath> {
   // Symbol-keyed rather than #private so that `basePath()` copies (plain Hono objects re-prototyped below) keep it.
   declare readonly [TRIGGERS]: TriggerRegistry;
@@ -78,10 +68,16 @@ export class Skiff<
     Object.defineProperty(this, TRIGGERS, { value: new TriggerRegistry(), enumerable: false });
     Object.defineProperty(this, "logOptions", { value: log, enumerable: false });
     Object.defineProperty(this, "migrations", { value: migrations, enumerable: false });
-    for (const [name, schema] of Object.entries(queues ?? {})) this.triggers.addSchema(name, schema);
+    for (const [name, schema] of Object.entries((queues ?? {}) as QueueSchemas))
+      this.triggers.addSchema(name, schema);
     this.use("*", bindingsOf(this));
     this.onError(onError);
     this.notFound(notFound);
+  }
+
+  /** The implementation of {@link SkiffConstructor.withEnv}, typed there (its env is a type only). */
+  static withEnv(): (options?: SkiffOptions<QueueSchemas>) => SkiffApp<Env, QueueSchemas> {
+    return (options) => new SkiffApp(options);
   }
 
   /** Crons, queue consumers and queue schemas registered on this app (and on sub-apps mounted with `route()`). */
@@ -158,6 +154,9 @@ export class Skiff<
 
   /**
    * Hono's `route()`, which also adopts the sub-app's crons, queue schemas and consumers when it is a skiff app.
+   * The sub-app's routes join this app's RPC schema. A Hono app from another installed copy of Hono mounts too,
+   * but its routes stay out of the schema: TypeScript compares Hono classes nominally (they have private members),
+   * so another copy's schema cannot be read.
    *
    * @example
    * ```ts
@@ -171,17 +170,23 @@ export class Skiff<
     SubEnv extends Env,
     SubSchema extends Schema,
     SubBasePath extends string,
+    SubCurrentPath extends string,
   >(
     path: SubPath,
-    app: Hono<SubEnv, SubSchema, SubBasePath>,
-  ): ReturnType<Hono<SkiffEnv<E, Q>, S, BasePath>["route"]> {
+    app: HonoBase<SubEnv, SubSchema, SubBasePath, SubCurrentPath>,
+  ): Skiff<E, Q, S & UnionToIntersection<MergeSchemaPath<SubSchema, MergePath<BasePath, SubPath>>>, BasePath>;
+  override route<SubPath extends string>(path: SubPath, app: ForeignHono): Skiff<E, Q, S, BasePath>;
+  override route(path: string, app: ForeignHono): unknown {
     const registry = (app as unknown as Partial<Record<typeof TRIGGERS, TriggerRegistry>>)[TRIGGERS];
     if (registry) this.triggers.merge(registry);
-    return super.route(path, app) as ReturnType<Hono<SkiffEnv<E, Q>, S, BasePath>["route"]>;
+    // Hono's route() reads only the sub-app's `routes` and `errorHandler`, which every Hono copy has.
+    super.route(path, app as unknown as Hono);
+    return this;
   }
 
   /**
-   * Hono's `basePath()`, returning a skiff app that shares routes and triggers with this one.
+   * Hono's `basePath()`, returning a skiff app that shares routes and triggers with this one; the base path is in
+   * its type, so `hc<typeof api>` calls the full path.
    *
    * @example
    * ```ts
@@ -189,16 +194,92 @@ export class Skiff<
    * api.get("/health", (c) => c.text("ok")); // GET /api/health
    * ```
    */
-  override basePath<SubPath extends string>(path: SubPath): Skiff<E, Q, S, BasePath> {
+  override basePath<SubPath extends string>(path: SubPath): Skiff<E, Q, S, MergePath<BasePath, SubPath>> {
     const sub = super.basePath(path);
     // Hono builds the copy with `new Hono()`; give it skiff's prototype and state so cron()/queue() keep working.
     Object.setPrototypeOf(sub, Object.getPrototypeOf(this));
     Object.defineProperty(sub, TRIGGERS, { value: this.triggers, enumerable: false });
     Object.defineProperty(sub, "logOptions", { value: this.logOptions, enumerable: false });
     Object.defineProperty(sub, "migrations", { value: this.migrations, enumerable: false });
-    return sub as unknown as Skiff<E, Q, S, BasePath>;
+    return sub as unknown as Skiff<E, Q, S, MergePath<BasePath, SubPath>>;
   }
 }
+
+/**
+ * The type of a skiff app: {@link SkiffRoutes} (Hono's route methods, returning the skiff app) over
+ * {@link SkiffApp}. `E` is the Hono env (`Bindings`, `Variables`), `Q` the declared queues, `S` the RPC schema of
+ * the routes and `BasePath` the base path, as in Hono.
+ *
+ * @example
+ * ```ts
+ * function mountBilling<E extends Env, Q extends QueueSchemas>(app: Skiff<E, Q>) { app.route("/billing", billing) }
+ * ```
+ */
+export type Skiff<
+  E extends Env = Env,
+  Q extends QueueSchemas = QueueSchemas,
+  S extends Schema = BlankSchema,
+  BasePath extends string = "/",
+> = SkiffRoutes<E, Q, S, BasePath> & SkiffApp<E, Q, S, BasePath>;
+
+/**
+ * The type of the `Skiff` constructor. Queue types are inferred from `options.queues`, so give no type argument,
+ * or use `withEnv` to name the env: TypeScript infers either all of a call's type arguments or none (there is no
+ * partial inference), so `new Skiff<{ Bindings: Env }>({ queues })` cannot infer the queues, and skiff rejects
+ * it with a message instead of leaving them untyped.
+ *
+ * @example
+ * ```ts
+ * const plain = new Skiff({ queues: { orders: Order } }); // c.env: Record<string, unknown>
+ * const typed = Skiff.withEnv<{ Bindings: Env }>()({ queues: { orders: Order } }); // c.env: Env
+ * ```
+ */
+export interface SkiffConstructor {
+  new <E extends Env = Env, Q extends QueueSchemas = {}>(options?: SkiffOptions<Q>): Skiff<E, Q>;
+  /**
+   * Names the env (`Bindings`, `Variables`) as a type, then returns a function that creates the app and infers its
+   * queue types from `options`: the currying is what lets TypeScript infer one while being told the other.
+   *
+   * @example
+   * ```ts
+   * const app = Skiff.withEnv<{ Bindings: Env }>()({ queues: { orders: Order } });
+   * app.queue("orders", async (message, ctx) => { await ctx.env.ORDERS_KV.put(message.body.orderId, "done") });
+   * ```
+   */
+  withEnv<E extends Env>(): <Q extends QueueSchemas = {}>(options?: SkiffOptions<Q>) => Skiff<E, Q>;
+  readonly prototype: SkiffApp<Env, QueueSchemas>;
+}
+
+/**
+ * A skiff app: a Hono app (every Hono API and middleware works unchanged) that also declares cron handlers and
+ * typed queue consumers, and gets `db`, `kv`, `queues` and `log` on every context. Run it with an adapter:
+ * `serve(app)` (Node), `toCloudflare(app)`, `toLambda(app)`, `toVercel(app)`.
+ *
+ * Errors answer `application/problem+json` by default; `app.onError()` and `app.notFound()` replace that as in
+ * Hono. Routes, `use()`, `route()`, `basePath()` and the triggers return the skiff app with Hono's RPC schema, so
+ * they chain in any order and `hc<typeof app>` (hono/client) sees every route.
+ *
+ * Its type is {@link SkiffRoutes} over {@link SkiffApp} rather than a class of its own: a subclass that retypes Hono's
+ * route methods makes TypeScript compare the two overload sets recursively to check the subclass, and it gives up
+ * ("type instantiation is excessively deep"). See {@link SkiffConstructor} for typing the env and the queues.
+ *
+ * @example
+ * ```ts
+ * const Order = z.object({ orderId: z.string(), sku: z.string(), qty: z.number().int().positive() });
+ * export const app = new Skiff({ queues: { orders: Order } });
+ *
+ * app.post("/api/orders", async (c) => {
+ *   const order = Order.parse(await c.req.json());
+ *   await c.var.queues.orders.send(order);
+ *   return c.json({ accepted: order.orderId }, 202);
+ * });
+ * app.queue("orders", async (message, ctx) => {
+ *   await ctx.db.run(sql`INSERT INTO orders (id, sku, qty) VALUES (${message.body.orderId}, ${message.body.sku}, ${message.body.qty})`);
+ * }, { maxRetries: 3, deadLetter: "orders-dlq" });
+ * app.cron("0 9 * * *", async (event, ctx) => { ctx.log.info("daily report", { at: event.scheduledTime }) });
+ * ```
+ */
+export const Skiff = SkiffApp as unknown as SkiffConstructor;
 
 // Puts the adapter's bindings on the context. Per request it only copies references: clients are per runtime.
 // Without an adapter (Hono's app.request()), routes that use no binding still work; see detachedRuntime().

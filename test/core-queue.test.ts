@@ -33,7 +33,7 @@ function setup(
     log: silent,
   });
   const deliver = (messages: IncomingMessage[], ordered = false) =>
-    dispatchQueue(app.triggers, runtime, "jobs", messages, () => undefined, { ordered });
+    dispatchQueue(runtime, "jobs", messages, () => undefined, { ordered });
   return { app, runtime, sent, deliver };
 }
 

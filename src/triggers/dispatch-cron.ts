@@ -1,10 +1,12 @@
 import { SkiffError } from "../errors.js";
 import type { SkiffRuntime } from "../runtime.js";
-import { type CronEvent, cronKey } from "./cron.js";
+import { type CronEvent, cronKey } from "./cron/index.js";
 import type { TriggerRegistry } from "./registry.js";
 
 /**
- * Runs every handler registered for `event.cron` (matched exactly, whitespace-insensitive). Each run is logged
+ * Runs every handler registered for `event.cron` (matched exactly, whitespace-insensitive). Each handler sees the
+ * expression exactly as it registered it with `app.cron()`, whatever spelling the platform fired (Cloudflare's
+ * configured string, a Lambda input, a Vercel path, the local scheduler). Each run is logged
  * with its outcome and duration. Rejects when no handler is registered for the expression or when any handler
  * failed, so the adapter reports the failure to the platform instead of letting it vanish.
  *
@@ -36,10 +38,10 @@ export async function dispatchCron(
   const ctx = runtime.triggerContext(waitUntil, log);
   const failures: unknown[] = [];
   await Promise.all(
-    handlers.map(async ({ handler }) => {
+    handlers.map(async ({ expression, handler }) => {
       const started = Date.now();
       try {
-        await handler(event, ctx);
+        await handler(expression === event.cron ? event : { ...event, cron: expression }, ctx);
         log.info("cron run", {
           scheduledTime: event.scheduledTime,
           outcome: "ok",

@@ -1,10 +1,8 @@
 import { SkiffError, ValidationError } from "../errors.js";
 import type { Logger } from "../logger.js";
-import type { SkiffRuntime } from "../runtime.js";
 import { checkDelay } from "../bindings/queues/producer.js";
 import { parseWithSchema } from "../schema.js";
-import type { TriggerRegistry } from "./registry.js";
-import type { QueueBatch, QueueMessage, QueueRegistration } from "./types.js";
+import type { QueueBatch, QueueMessage, QueueRegistration, TriggerRuntime } from "./types.js";
 
 /**
  * A message as a platform hands it to skiff, before validation. `attempts` is 1 on first delivery. Adapters map a
@@ -29,7 +27,7 @@ export interface IncomingMessage {
  *
  * @example
  * ```ts
- * const results: MessageResult[] = await dispatchQueue(app.triggers, runtime, "orders", incoming, waitUntil);
+ * const results: MessageResult[] = await runtime.deliver("orders", incoming, waitUntil);
  * const batchItemFailures = results.filter((r) => r.outcome === "retried").map((r) => ({ itemIdentifier: r.id }));
  * ```
  */
@@ -45,7 +43,7 @@ export interface MessageResult {
  *
  * @example
  * ```ts
- * await dispatchQueue(app.triggers, runtime, "payments", incoming, waitUntil, { ordered: true });
+ * await runtime.deliver("payments", incoming, waitUntil, { ordered: true });
  * ```
  */
 export interface DispatchQueueOptions {
@@ -91,22 +89,22 @@ class Delivery {
  * straight to the dead-letter queue), a per-message handler that throws retries only that message, a batch handler
  * that throws retries every message it did not settle, `maxRetries` then dead-letter, and the first `ack()` or
  * `retry()` on a message wins. Dead-letter sends happen here, once for every platform; a message whose dead-letter
- * send fails is retried rather than lost.
+ * send fails is retried rather than lost. Adapters call it as `runtime.deliver(...)`.
  *
  * @example
  * ```ts
- * const results = await dispatchQueue(app.triggers, runtime, "orders", messages, ctx.waitUntil);
+ * const results = await dispatchQueue(runtime, "orders", messages, ctx.waitUntil);
  * for (const r of results) r.outcome === "retried" ? platformRetry(r.id, r.delaySeconds) : platformAck(r.id);
  * ```
  */
 export async function dispatchQueue(
-  registry: TriggerRegistry,
-  runtime: SkiffRuntime,
+  runtime: TriggerRuntime,
   queue: string,
   messages: readonly IncomingMessage[],
   waitUntil: (promise: Promise<unknown>) => void,
   options: DispatchQueueOptions = {},
 ): Promise<MessageResult[]> {
+  const { registry } = runtime;
   const consumer = registry.queues.get(queue);
   const schema = registry.schemas.get(queue);
   if (!consumer || !schema) {
@@ -199,7 +197,7 @@ function withMessageLog<T extends { log: Logger }>(ctx: T, log: Logger, d: Deliv
 
 async function deadLetter(
   consumer: QueueRegistration,
-  runtime: SkiffRuntime,
+  runtime: TriggerRuntime,
   deliveries: Delivery[],
   log: Logger,
 ): Promise<MessageResult[]> {

@@ -1,6 +1,6 @@
 import { SkiffError } from "../errors.js";
 import type { AnySchema } from "../schema.js";
-import { cronKey, validateCron } from "./cron.js";
+import { cronKey, validateCron } from "./cron/index.js";
 import type { CronRegistration, QueueOptions, QueueRegistration, ResolvedQueueOptions } from "./types.js";
 
 function intIn(value: number | undefined, fallback: number, min: number, max: number, what: string): number {

@@ -1,6 +1,9 @@
 import type { Env } from "hono";
 import type { QueueSchemas, TriggerContext } from "../types.js";
-import type { CronEvent } from "./cron.js";
+import type { QueueTransport } from "../bindings/queues/types.js";
+import type { Logger } from "../logger.js";
+import type { CronEvent } from "./cron/index.js";
+import type { TriggerRegistry } from "./registry.js";
 
 /**
  * A queue message as every platform delivers it to skiff. `attempts` is 1 on first delivery. The first call to
@@ -160,3 +163,21 @@ export type QueueRegistration = {
   | { readonly kind: "message"; readonly handler: QueueHandler<unknown> }
   | { readonly kind: "batch"; readonly handler: QueueBatchHandler<unknown> }
 );
+
+/**
+ * What the trigger dispatchers need of a runtime: the app's registry, its logger, the context handed to handlers
+ * and the raw transport of a queue (for dead-letter sends). `SkiffRuntime` implements it; src/triggers depends on
+ * this interface instead of the runtime, so the runtime can import the triggers without a cycle.
+ *
+ * @example
+ * ```ts
+ * const runtime: TriggerRuntime = createRuntime(app, options);
+ * const ctx = runtime.triggerContext((p) => tracker.waitUntil(p), runtime.log.child({ trigger: "queue" }));
+ * ```
+ */
+export interface TriggerRuntime {
+  readonly registry: TriggerRegistry;
+  readonly log: Logger;
+  triggerContext(waitUntil: (promise: Promise<unknown>) => void, log?: Logger): TriggerContext;
+  transport(name: string): QueueTransport;
+}

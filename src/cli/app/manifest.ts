@@ -1,6 +1,6 @@
 import { findTargetHandler, isMiddleware } from "hono/utils/handler";
 import { PatternRouter } from "hono/router/pattern-router";
-import { nextRun } from "../../local/scheduler.js";
+import { nextOccurrence } from "../../triggers/cron/index.js";
 import type { ResolvedQueueOptions } from "../../triggers/types.js";
 import type { SkiffApp } from "./load.js";
 
@@ -152,10 +152,8 @@ function describeQueues(app: SkiffApp): QueueInfo[] {
   });
 }
 
+// Registered expressions were validated by app.cron(); one that never fires (e.g. "0 0 30 2 *") has no next run.
 function safeNextRun(expression: string, now: Date): string | null {
-  try {
-    return nextRun(expression, now)?.toISOString() ?? null;
-  } catch {
-    return null; // an expression croner cannot schedule; the platforms' own checks report it
-  }
+  const next = nextOccurrence(expression, now);
+  return next === null ? null : new Date(next).toISOString();
 }

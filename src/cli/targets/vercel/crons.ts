@@ -1,5 +1,5 @@
 import { existsSync } from "node:fs";
-import { nextRun } from "../../../local/scheduler.js";
+import { nextOccurrence } from "../../../triggers/cron/index.js";
 import type { Problem } from "../../errors.js";
 import { pickPlan, PLANS } from "../plans.js";
 import type { TargetInput } from "../types.js";
@@ -7,12 +7,12 @@ import { checkVercelJson, writeVercelJson } from "./vercel-json.js";
 
 // Vercel Hobby runs a cron at most once a day (https://vercel.com/docs/cron-jobs/usage-and-pricing).
 function moreThanDaily(expression: string): boolean {
-  let at = new Date(Date.UTC(2030, 0, 1));
+  let at = Date.UTC(2030, 0, 1);
   for (let i = 0; i < 8; i++) {
-    const next = nextRun(expression, at);
-    const after = next && nextRun(expression, next);
-    if (next && after && after.getTime() - next.getTime() < 24 * 3600_000) return true;
-    if (!next) return false;
+    const next = nextOccurrence(expression, at);
+    if (next === null) return false;
+    const after = nextOccurrence(expression, next);
+    if (after !== null && after - next < 24 * 3600_000) return true;
     at = next;
   }
   return false;
