@@ -32,7 +32,13 @@ export {
 } from "./bindings/queues/types.js";
 export { createProducer } from "./bindings/queues/producer.js";
 export { LibsqlQueueStore, type LeasedMessage, type QueueStats } from "./bindings/queues/libsql/store.js";
-export { drainOnce } from "./bindings/queues/libsql/drain.js";
+export {
+  drainOnce,
+  drainQueues,
+  drainUntilIdle,
+  type DrainLimits,
+  type PullQueueRuntime,
+} from "./triggers/pull-queue.js";
 export {
   SkiffError,
   ConfigError,
@@ -52,7 +58,7 @@ export {
   type LogSink,
   type LoggerOptions,
 } from "./logger.js";
-export { WaitUntilTracker } from "./wait-until.js";
+export { WaitUntilTracker, safeWaitUntil } from "./wait-until.js";
 export {
   SkiffRuntime,
   createRuntime,
@@ -60,7 +66,7 @@ export {
   type RuntimeOptions,
   type RuntimeExecutionContext,
 } from "./runtime.js";
-export { validateCron, cronSlug, cronFromSlug, type CronEvent } from "./triggers/cron.js";
+export { validateCron, cronSlug, cronFromSlug, type CronEvent } from "./triggers/cron/index.js";
 export { dispatchCron } from "./triggers/dispatch-cron.js";
 export {
   dispatchQueue,

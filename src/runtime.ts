@@ -7,8 +7,18 @@ import { createProducer } from "./bindings/queues/producer.js";
 import type { QueueProducer, QueueTransport } from "./bindings/queues/types.js";
 import { SkiffError } from "./errors.js";
 import { createLogger, type Logger, type LoggerOptions } from "./logger.js";
+import type { CronEvent } from "./triggers/cron/index.js";
+import { dispatchCron } from "./triggers/dispatch-cron.js";
+import {
+  dispatchQueue,
+  type DispatchQueueOptions,
+  type IncomingMessage,
+  type MessageResult,
+} from "./triggers/dispatch-queue.js";
 import type { TriggerRegistry } from "./triggers/registry.js";
+import type { TriggerRuntime } from "./triggers/types.js";
 import type { PlatformName, Producers, QueueSchemas, TriggerContext } from "./types.js";
+import { safeWaitUntil } from "./wait-until.js";
 
 /**
  * What an adapter supplies: the platform's name and env, and factories for each binding. Factories are called once,
@@ -36,15 +46,20 @@ export interface RuntimeOptions {
 
 /**
  * The bindings of one app on one platform, created once per isolate or process by an adapter and shared by every
- * request, cron run and queue batch it serves. Never stored in module state: each adapter closure owns its own.
+ * request, cron run and queue batch it serves, together with the app's trigger registry: adapters hand a queue
+ * batch to `deliver` and a cron event to `fire`, and pass nothing else. Never stored in module state: each adapter
+ * closure owns its own.
  *
  * @example
  * ```ts
  * const runtime = createRuntime(app, options);
  * const res = await app.fetch(request, env, runtimeContext(runtime, { waitUntil: (p) => tracker.waitUntil(p) }));
+ * await runtime.fire({ cron: "0 9 * * *", scheduledTime: Date.now() }, tracker.waitUntil);
  * ```
  */
-export class SkiffRuntime {
+export class SkiffRuntime implements TriggerRuntime {
+  /** The app's crons, queue consumers and queue schemas. */
+  readonly registry: TriggerRegistry;
   readonly platform: PlatformName;
   readonly env: Record<string, unknown>;
   readonly log: Logger;
@@ -56,6 +71,7 @@ export class SkiffRuntime {
 
   constructor(registry: TriggerRegistry, options: RuntimeOptions) {
     this.#options = options;
+    this.registry = registry;
     this.platform = options.platform;
     this.env = options.env;
     this.log = options.log ?? createLogger({ fields: { platform: options.platform } });
@@ -95,14 +111,29 @@ export class SkiffRuntime {
       log,
       platform: this.platform,
       env: this.env,
-      waitUntil: (promise) => {
-        try {
-          waitUntil(promise);
-        } catch (error) {
-          log.error("waitUntil failed", { error });
-        }
-      },
+      waitUntil: safeWaitUntil(waitUntil, log),
     };
+  }
+
+  /**
+   * Delivers a batch to the consumer of `queue` with skiff's one queue contract (validation, retries, dead letters:
+   * see `dispatchQueue`) and reports each message's outcome for the adapter to translate.
+   */
+  deliver(
+    queue: string,
+    messages: readonly IncomingMessage[],
+    waitUntil: (promise: Promise<unknown>) => void,
+    options?: DispatchQueueOptions,
+  ): Promise<MessageResult[]> {
+    return dispatchQueue(this, queue, messages, waitUntil, options);
+  }
+
+  /**
+   * Runs every handler registered for `event.cron` (see `dispatchCron`); rejects when none is registered or one
+   * failed, so the adapter reports the failure to the platform.
+   */
+  fire(event: CronEvent, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
+    return dispatchCron(this, event, waitUntil);
   }
 }
 
@@ -134,13 +165,7 @@ export function runtimeContext(
   base: { waitUntil(promise: Promise<unknown>): void; passThroughOnException?(): void; props?: unknown },
 ): RuntimeExecutionContext {
   return {
-    waitUntil: (promise: Promise<unknown>) => {
-      try {
-        base.waitUntil(promise);
-      } catch (error) {
-        runtime.log.error("waitUntil failed", { error });
-      }
-    },
+    waitUntil: safeWaitUntil((promise) => base.waitUntil(promise), runtime.log),
     passThroughOnException: () => base.passThroughOnException?.(),
     props: base.props ?? {},
     [RUNTIME]: runtime,

@@ -1,6 +1,31 @@
 import type { Logger } from "./logger.js";
 
 /**
+ * Wraps a platform's `waitUntil` so that calling it never throws: a platform that refuses the promise (a Vercel
+ * context that is gone, a Cloudflare context used after its request ended) is logged as "waitUntil failed" instead
+ * of failing the request, cron run or queue batch that handed over background work. Every adapter and the runtime
+ * use this one wrapper.
+ *
+ * @example
+ * ```ts
+ * const waitUntil = safeWaitUntil((p) => ctx.waitUntil(p), runtime.log);
+ * waitUntil(sendAnalytics()); // never throws, whatever ctx.waitUntil does
+ * ```
+ */
+export function safeWaitUntil(
+  waitUntil: (promise: Promise<unknown>) => void,
+  log: Pick<Logger, "error">,
+): (promise: Promise<unknown>) => void {
+  return (promise) => {
+    try {
+      waitUntil(promise);
+    } catch (error) {
+      log.error("waitUntil failed", { error });
+    }
+  };
+}
+
+/**
  * Collects `waitUntil` promises on platforms that have no native `waitUntil` (Lambda, Node) so the adapter can
  * await them before the process is frozen or shut down. `waitUntil` never throws and a rejected promise is logged,
  * never unhandled.

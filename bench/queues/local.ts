@@ -79,7 +79,7 @@ async function throughput(
     const enqueued = performance.now();
     // Bounded: never more calls than messages, so a queue that never empties cannot hang the run.
     for (let calls = 0; calls <= MESSAGES; calls++) {
-      if ((await drainOnce(app.triggers, runtime, store, "jobs", tracker.waitUntil)) === 0) break;
+      if ((await drainOnce(runtime, store, "jobs", tracker.waitUntil)) === 0) break;
     }
     const delivered = performance.now();
     await tracker.settle();

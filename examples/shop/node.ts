@@ -8,7 +8,7 @@ process.env.SHOP_API_KEY_SHA256 ??= DEV_API_KEY_SHA256;
 
 // `npm start`: the shop on http://localhost:8787 with a libSQL file in .skiff/, the local queue and the scheduler.
 const started = performance.now();
-const server = await serve(app, { port: Number(process.env.PORT ?? 8787) });
+const server = await serve(app); // reads PORT (default 8787) and HOST
 console.log(
   JSON.stringify({
     msg: `skiff shop listening on ${server.url}`,

@@ -1,16 +1,15 @@
 import type { Env } from "hono";
 import type { Skiff } from "../app.js";
 import type { Database } from "../bindings/db/database.js";
-import { LibsqlKV } from "../bindings/kv/libsql.js";
+import { libsqlBindings } from "../bindings/libsql.js";
 import { MemoryKV } from "../bindings/kv/memory.js";
 import type { KVStore } from "../bindings/kv/types.js";
-import { drainOnce } from "../bindings/queues/libsql/drain.js";
-import { LibsqlQueueStore } from "../bindings/queues/libsql/store.js";
-import { nodeDatabase } from "../local/database.js";
+import { drainUntilIdle } from "../triggers/pull-queue.js";
+import type { LibsqlQueueStore } from "../bindings/queues/libsql/store.js";
+import { nodeDatabase } from "../adapters/node/database.js";
 import type { Logger } from "../logger.js";
 import { createRuntime, runtimeContext, type SkiffRuntime } from "../runtime.js";
-import { dispatchCron } from "../triggers/dispatch-cron.js";
-import { dispatchQueue, type MessageResult } from "../triggers/dispatch-queue.js";
+import type { MessageResult } from "../triggers/dispatch-queue.js";
 import type { PlatformName, QueueSchemas } from "../types.js";
 import { WaitUntilTracker } from "../wait-until.js";
 
@@ -88,14 +87,15 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
   options: TestRuntimeOptions = {},
 ): TestRuntime {
   const db = nodeDatabase({ url: options.databaseUrl ?? ":memory:" });
-  const queueStore = new LibsqlQueueStore(db);
   const { kv = "memory" } = options;
+  const { store: queueStore, ...bindings } = libsqlBindings(
+    db,
+    kv === "libsql" ? {} : { kv: () => (kv === "memory" ? new MemoryKV() : kv) },
+  );
   const runtime = createRuntime(app, {
     platform: options.platform ?? "test",
     env: options.env ?? {},
-    db: () => db,
-    kv: () => (kv === "libsql" ? new LibsqlKV(db) : kv === "memory" ? new MemoryKV() : kv),
-    queue: (name) => queueStore.transport(name),
+    ...bindings,
     // undefined lets createRuntime build the app's own logger from its `log` option.
     log: options.log ?? (app.logOptions?.sink ? undefined : silent),
   });
@@ -110,16 +110,11 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
       return response;
     },
     async fireCron(expression, scheduledTime = Date.now()) {
-      await dispatchCron(app.triggers, runtime, { cron: expression, scheduledTime }, tracker.waitUntil);
+      await runtime.fire({ cron: expression, scheduledTime }, tracker.waitUntil);
       await tracker.settle();
     },
     async drainQueues() {
-      for (let busy = true; busy;) {
-        busy = false;
-        for (const queue of app.triggers.queues.keys()) {
-          if ((await drainOnce(app.triggers, runtime, queueStore, queue, tracker.waitUntil)) > 0) busy = true;
-        }
-      }
+      await drainUntilIdle(runtime, queueStore, tracker.waitUntil);
       await tracker.settle();
     },
     async deliver(queue, messages) {
@@ -129,7 +124,7 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
         attempts: m.attempts ?? 1,
         timestamp: new Date(),
       }));
-      const results = await dispatchQueue(app.triggers, runtime, queue, incoming, tracker.waitUntil);
+      const results = await runtime.deliver(queue, incoming, tracker.waitUntil);
       await tracker.settle();
       return results;
     },

@@ -1,7 +1,6 @@
 import { SkiffError } from "../errors.js";
-import type { SkiffRuntime } from "../runtime.js";
 import { type CronEvent, cronKey } from "./cron/index.js";
-import type { TriggerRegistry } from "./registry.js";
+import type { TriggerRuntime } from "./types.js";
 
 /**
  * Runs every handler registered for `event.cron` (matched exactly, whitespace-insensitive). Each handler sees the
@@ -12,15 +11,15 @@ import type { TriggerRegistry } from "./registry.js";
  *
  * @example
  * ```ts
- * await dispatchCron(app.triggers, runtime, { cron: "0 9 * * *", scheduledTime: Date.now() }, ctx.waitUntil);
+ * await dispatchCron(runtime, { cron: "0 9 * * *", scheduledTime: Date.now() }, ctx.waitUntil);
  * ```
  */
 export async function dispatchCron(
-  registry: TriggerRegistry,
-  runtime: SkiffRuntime,
+  runtime: TriggerRuntime,
   event: CronEvent,
   waitUntil: (promise: Promise<unknown>) => void,
 ): Promise<void> {
+  const { registry } = runtime;
   const handlers = registry.crons.get(cronKey(event.cron));
   const log = runtime.log.child({
     trigger: "cron",

@@ -48,7 +48,7 @@ export async function nodeDriver(): Promise<ContractDriver & { server: SkiffServ
                      VALUES (${m.id}, ${queue}, ${JSON.stringify(m.body)}, ${m.attempts - 1}, ${now - 1}, ${now})`,
         ),
       );
-      await drainOnce(app.triggers, server.runtime, server.queueStore, queue, () => undefined);
+      await drainOnce(server.runtime, server.queueStore, queue, () => undefined);
       const left = new Set((await server.queueStore.peek(queue, 1000)).map((m) => m.id));
       const out: Record<string, Settlement> = {};
       for (const m of messages) out[m.id] = left.has(m.id) ? "retry" : "ack";

@@ -3,7 +3,7 @@ import { cronSlug, Skiff, type CronEvent } from "skiff";
 import { toCloudflare } from "skiff/cloudflare";
 import { createTestRuntime } from "skiff/testing";
 import { toVercel } from "skiff/vercel";
-import { LocalScheduler } from "../../src/local/scheduler.js";
+import { LocalScheduler } from "../../src/adapters/node/scheduler.js";
 
 const quiet = { level: "error" as const, sink: () => undefined };
 
@@ -61,7 +61,7 @@ describe("handlers see the cron expression exactly as they registered it, on eve
     vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout", "Date"] });
     vi.setSystemTime(Date.UTC(2026, 0, 2, 8, 59, 30)); // a Friday
     const { skiff, seen } = app();
-    const scheduler = new LocalScheduler(skiff.triggers, createTestRuntime(skiff).runtime, () => undefined);
+    const scheduler = new LocalScheduler(createTestRuntime(skiff).runtime, () => undefined);
     scheduler.start();
     expect(scheduler.nextRuns().map((r) => r.next?.toISOString())).toEqual(["2026-01-02T09:00:00.000Z"]);
     await vi.advanceTimersByTimeAsync(30_000);
@@ -82,7 +82,7 @@ describe("handlers see the cron expression exactly as they registered it, on eve
     vi.setSystemTime(Date.UTC(2026, 0, 1, 0, 0, 0));
     const fired: number[] = [];
     const skiff = new Skiff({ log: quiet }).cron("0 0 1 JUN *", (e) => void fired.push(e.scheduledTime));
-    const scheduler = new LocalScheduler(skiff.triggers, createTestRuntime(skiff).runtime, () => undefined);
+    const scheduler = new LocalScheduler(createTestRuntime(skiff).runtime, () => undefined);
     scheduler.start();
     await vi.advanceTimersByTimeAsync(Date.UTC(2026, 5, 1) - Date.now() - 1);
     expect(fired).toEqual([]);

@@ -100,6 +100,11 @@ describe("layering", () => {
     ).toEqual([]);
   });
 
+  // The runtime imports the dispatchers; they see it only through TriggerRuntime (src/triggers/types.ts).
+  it("src/triggers never imports src/runtime.ts", () => {
+    expect(violations((from, to) => under(from, "src/triggers") && to === "src/runtime.ts")).toEqual([]);
+  });
+
   it("an adapter never imports another adapter", () => {
     const adapterOf = (file: string) => /^src\/adapters\/([^/]+)\//.exec(file)?.[1];
     expect(
@@ -125,7 +130,6 @@ describe("layering", () => {
       "src/dev",
       "src/cli",
       "src/testing",
-      "src/local",
     ];
     expect(violations((from, _to, s) => NODE_BUILTINS.has(s) && !under(from, ...allowed))).toEqual([]);
   });

@@ -2,7 +2,7 @@ export { toCloudflare } from "./to-cloudflare.js";
 export { type CloudflareOptions, queueBindingName } from "./options.js";
 export { CloudflareKV } from "../../bindings/kv/cloudflare.js";
 export { cloudflareQueue } from "../../bindings/queues/cloudflare.js";
-export { cloudflareDatabase } from "../../bindings/db/web.js";
+export { cloudflareDatabase } from "./runtime.js";
 export type {
   CloudflareWorker,
   CloudflareExecutionContext,

@@ -1,3 +1,4 @@
+import { queueNameMap } from "../../bindings/queues/names.js";
 import { SkiffError } from "../../errors.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
 import type { QueueSchemas } from "../../types.js";
@@ -84,18 +85,9 @@ export function resolveBindingNames(
     }
     queues.set(queue, binding);
   }
-  const names = new Map<string, string>();
-  for (const [cloudflareQueue, appQueue] of Object.entries(options.queueNames ?? {})) {
-    if (!registry.schemas.has(appQueue)) {
-      throw new SkiffError(
-        `toCloudflare: queueNames["${cloudflareQueue}"] is "${appQueue}", which the app does not declare (declared: ${known})`,
-      );
-    }
-    names.set(cloudflareQueue, appQueue);
-  }
   return {
     kv,
     queueBinding: (appQueue) => queues.get(appQueue) ?? queueBindingName(appQueue),
-    appQueue: (cloudflareQueue) => names.get(cloudflareQueue) ?? cloudflareQueue,
+    appQueue: queueNameMap(registry.schemas, options.queueNames, "toCloudflare: queueNames"),
   };
 }

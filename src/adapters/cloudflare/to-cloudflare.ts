@@ -3,9 +3,7 @@ import type { BlankSchema, Schema } from "hono/types";
 import type { Skiff } from "../../app.js";
 import { createRuntime, runtimeContext, type SkiffRuntime } from "../../runtime.js";
 import { ConfigError } from "../../errors.js";
-import { cronKey } from "../../triggers/cron.js";
-import { dispatchCron } from "../../triggers/dispatch-cron.js";
-import { dispatchQueue } from "../../triggers/dispatch-queue.js";
+import { cronKey } from "../../triggers/cron/index.js";
 import type { BindingsOf, QueueSchemas } from "../../types.js";
 import { type CloudflareOptions, resolveBindingNames } from "./options.js";
 import { cloudflareRuntimeOptions } from "./runtime.js";
@@ -58,7 +56,7 @@ export function toCloudflare<
     async scheduled(controller, env, ctx) {
       const event = { cron: controller.cron, scheduledTime: controller.scheduledTime };
       try {
-        await dispatchCron(app.triggers, runtimeFor(env), event, (promise) => ctx.waitUntil(promise));
+        await runtimeFor(env).fire(event, (promise) => ctx.waitUntil(promise));
       } catch (error) {
         if (!app.triggers.crons.has(cronKey(controller.cron)) || isConfigError(error)) controller.noRetry?.();
         throw error;
@@ -76,9 +74,7 @@ export function toCloudflare<
         attempts: m.attempts,
         timestamp: m.timestamp,
       }));
-      const results = await dispatchQueue(app.triggers, runtimeFor(env), queue, incoming, (promise) =>
-        ctx.waitUntil(promise),
-      );
+      const results = await runtimeFor(env).deliver(queue, incoming, (promise) => ctx.waitUntil(promise));
       const byId = new Map<string, CloudflareMessage>(batch.messages.map((m) => [m.id, m]));
       for (const result of results) {
         const message = byId.get(result.id);

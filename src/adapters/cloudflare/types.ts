@@ -2,6 +2,10 @@
 // `ExecutionContext`) so skiff's published types do not depend on @cloudflare/workers-types being installed.
 // test/workers/types-check.ts proves the real types are assignable both ways.
 
+// The binding shapes belong to the backends that call them; re-exported here, where the Worker types are.
+export type { KVNamespaceBinding } from "../../bindings/kv/cloudflare.js";
+export type { QueueBinding } from "../../bindings/queues/cloudflare.js";
+
 /**
  * What a Worker handler receives as `ctx`: the part skiff uses. Cloudflare's `ExecutionContext` satisfies it.
  * https://developers.cloudflare.com/workers/runtime-apis/context/
@@ -63,51 +67,6 @@ export interface CloudflareMessage {
 export interface CloudflareMessageBatch {
   readonly queue: string;
   readonly messages: readonly CloudflareMessage[];
-}
-
-/**
- * A KV namespace binding, reduced to the calls skiff's `kv` makes. Cloudflare's `KVNamespace` satisfies it.
- * https://developers.cloudflare.com/kv/api/
- *
- * @example
- * ```ts
- * const kv = new CloudflareKV(env.KV satisfies KVNamespaceBinding);
- * ```
- */
-export interface KVNamespaceBinding {
-  get(key: string, type: "text"): Promise<string | null>;
-  get(key: string, type: "json"): Promise<unknown>;
-  get(key: string, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
-  put(
-    key: string,
-    value: string | ArrayBuffer | ArrayBufferView,
-    options?: { expiration?: number; expirationTtl?: number },
-  ): Promise<void>;
-  delete(key: string): Promise<void>;
-  list(options?: { prefix?: string | null; limit?: number; cursor?: string | null }): Promise<{
-    keys: ReadonlyArray<{ name: string; expiration?: number }>;
-    list_complete: boolean;
-    cursor?: string;
-  }>;
-}
-
-/**
- * A Queue producer binding, reduced to `sendBatch`. Cloudflare's `Queue` satisfies it.
- * https://developers.cloudflare.com/queues/configuration/javascript-apis/#queue
- *
- * @example
- * ```ts
- * await binding.sendBatch([{ body: { orderId: "o1" }, contentType: "json" }]);
- * ```
- */
-export interface QueueBinding {
-  sendBatch(
-    messages: Iterable<{
-      body: unknown;
-      contentType?: "json" | "text" | "bytes" | "v8";
-      delaySeconds?: number;
-    }>,
-  ): Promise<unknown>;
 }
 
 /**

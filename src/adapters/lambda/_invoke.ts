@@ -2,8 +2,7 @@
 // used by handler.ts and stream.ts.
 import type { ExecutionContext } from "hono";
 import { runtimeContext } from "../../runtime.js";
-import { type CronEvent, cronKey } from "../../triggers/cron.js";
-import { dispatchCron } from "../../triggers/dispatch-cron.js";
+import { type CronEvent, cronKey } from "../../triggers/cron/index.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
 import { WaitUntilTracker } from "../../wait-until.js";
 import { type LambdaBindings, type LambdaBindingsOptions, lambdaBindings } from "./bindings.js";
@@ -76,13 +75,13 @@ export function createInvoker(app: LambdaApp, options: LambdaBindingsOptions & S
     const tracker = new WaitUntilTracker(log);
     try {
       if (kind === "sqs")
-        return await handleSqsEvent(app.triggers, bindings, event as SqsEvent, tracker.waitUntil, options);
+        return await handleSqsEvent(bindings, event as SqsEvent, tracker.waitUntil, options);
       if (kind === "schedule-rule" || kind === "schedule-input") {
         const fired =
           kind === "schedule-rule"
-            ? ruleCronEvent(event as ScheduledEvent, registeredCrons(app.triggers))
+            ? ruleCronEvent(event as ScheduledEvent, registeredCrons(runtime.registry))
             : inputCronEvent(event as ScheduleInput);
-        await dispatchCron(app.triggers, runtime, asRegistered(app.triggers, fired), tracker.waitUntil);
+        await runtime.fire(asRegistered(runtime.registry, fired), tracker.waitUntil);
         return undefined;
       }
       return await serveHttp(event, kind, async (request) =>

@@ -1,6 +1,8 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { databaseFilePath } from "../../bindings/db/client-options.js";
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import { Database } from "../../bindings/db/database.js";
-import { LibsqlKV } from "../../bindings/kv/libsql.js";
+import { libsqlBindings } from "../../bindings/libsql.js";
 import { nodeDatabase } from "../../bindings/db/node.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import { SqsClient } from "../../bindings/queues/sqs/client.js";
@@ -65,8 +67,9 @@ export function lambdaBindings(
   // The URL is read when the first query needs a client, not here: an invocation that never touches db or kv
   // (a route without bindings, a cron that only logs) must not fail for a database it does not use. A failed
   // read leaves no client behind, so the next query reads the environment again.
-  const db = new Database(
-    () => nodeDatabase(resolveDatabaseConfig(env, { allowFile: true, missing: LAMBDA_MISSING_URL })).client,
+  const db = nodeDatabase(
+    () => resolveDatabaseConfig(env, { allowFile: true, missing: LAMBDA_MISSING_URL }),
+    { beforeOpen: ({ url }) => ensureDatabaseDir(url) },
   );
   const sqs = new SqsClient(env);
   const queueUrl = (queue: string) => resolveQueueUrl(queue, env, options.queueUrls);
@@ -74,9 +77,16 @@ export function lambdaBindings(
     platform: "lambda",
     env,
     db: () => db,
-    kv: () => new LibsqlKV(db),
+    kv: libsqlBindings(db).kv,
     // The URL is resolved on each send, so a queue the function never sends to needs no variable.
     queue: (name) => sqsTransport(sqs, name, () => queueUrl(name)),
   });
   return { runtime, env, sqs, queueUrl };
+}
+
+// src/adapters/node's ensureDatabaseDir, repeated: an adapter never imports another, and src/bindings ships no
+// node: built-in. Only /tmp is writable on Lambda; a file: URL there may name a folder that does not exist yet.
+function ensureDatabaseDir(url: string): void {
+  const path = databaseFilePath(url);
+  if (path) mkdirSync(dirname(path), { recursive: true });
 }

@@ -1,3 +1,4 @@
+import { queueNameMap } from "../../bindings/queues/names.js";
 import { ConfigError } from "../../errors.js";
 
 /**
@@ -43,4 +44,40 @@ export function resolveQueueUrl(
     );
   }
   return url;
+}
+
+/**
+ * @internal The app queue an SQS queue (the last segment of `eventSourceARN`) delivers to: the `queueNames` override
+ * for its name (with or without `.fifo`); else the declared queue whose configured URL (`queueUrls`, else
+ * `SKIFF_QUEUE_URL_<NAME>`) ends in that name, which is how a stack-prefixed queue (`shop-prod-orders`, as skiff's SAM
+ * template names them) reaches `orders`; else the same name, `.fifo` removed. Each override is checked against the
+ * declared queues (SkiffError naming it).
+ *
+ * @example
+ * ```ts
+ * const appQueue = sqsQueueNames(app.triggers.schemas, undefined, bindings.queueUrl);
+ * appQueue("shop-prod-orders"); // "orders" when SKIFF_QUEUE_URL_ORDERS ends in /shop-prod-orders
+ * ```
+ */
+export function sqsQueueNames(
+  declared: ReadonlyMap<string, unknown>,
+  queueNames: Readonly<Record<string, string>> | undefined,
+  queueUrl: (queue: string) => string,
+): (sqsName: string) => string {
+  const byUrl = (sqsName: string): string | undefined => {
+    for (const queue of declared.keys()) {
+      let url: string;
+      try {
+        url = queueUrl(queue);
+      } catch {
+        continue; // a queue the function never sends to needs no URL
+      }
+      if (url.replace(/\/+$/, "").split("/").pop() === sqsName) return queue;
+    }
+    return undefined;
+  };
+  return queueNameMap(declared, queueNames, "toLambda: queueNames", (sqsName) => {
+    const base = sqsName.endsWith(".fifo") ? sqsName.slice(0, -".fifo".length) : sqsName;
+    return (base !== sqsName ? queueNames?.[base] : undefined) ?? byUrl(sqsName) ?? base;
+  });
 }

@@ -1,5 +1,5 @@
 import { SkiffError } from "../../errors.js";
-import { type CronEvent, cronKey, validateCron } from "../../triggers/cron.js";
+import { type CronEvent, cronKey, validateCron } from "../../triggers/cron/index.js";
 import type { ScheduledEvent, ScheduleInput } from "./types.js";
 
 // EventBridge rule names allow only `[.\-_A-Za-z0-9]`, at most 64 characters

@@ -1,12 +1,13 @@
-import { dispatchQueue, type IncomingMessage, type MessageResult } from "../../triggers/dispatch-queue.js";
-import type { TriggerRegistry } from "../../triggers/registry.js";
+import type { IncomingMessage, MessageResult } from "../../triggers/dispatch-queue.js";
 import { assertAllSucceeded, type SqsBatchResult } from "../../bindings/queues/sqs/client.js";
 import type { LambdaBindings } from "./bindings.js";
+import { sqsQueueNames } from "./queue-url.js";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./types.js";
 
 /**
  * How SQS batches map onto the app's queues. `queueNames` maps an SQS queue name (the last segment of
- * `eventSourceARN`, with or without `.fifo`) to the app's queue name; by default they are equal, `.fifo` removed.
+ * `eventSourceARN`, with or without `.fifo`) to the app's queue name; without an override, the app queue whose
+ * configured URL ends in that name, else the same name, `.fifo` removed.
  * `retryDelay: "visibility"` (the default) honours `retry({ delaySeconds })` with ChangeMessageVisibilityBatch;
  * `"ignore"` leaves every retry to the queue's visibility timeout.
  *
@@ -25,7 +26,7 @@ export interface SqsOptions {
 const MAX_VISIBILITY_SECONDS = 43_200;
 
 /**
- * Delivers an SQS batch through skiff's one queue contract (`dispatchQueue`) and answers with the partial batch
+ * Delivers an SQS batch through skiff's one queue contract (`runtime.deliver`) and answers with the partial batch
  * response: exactly the messages whose outcome is "retried". Acked, dead-lettered and dropped messages are left out,
  * so Lambda deletes them. A queue whose name ends in `.fifo` is dispatched in order: the first failure stops the
  * batch and it and every later message are reported, as Lambda requires to keep FIFO order
@@ -34,12 +35,11 @@ const MAX_VISIBILITY_SECONDS = 43_200;
  *
  * @example
  * ```ts
- * const response = await handleSqsEvent(app.triggers, bindings, event, tracker.waitUntil);
+ * const response = await handleSqsEvent(bindings, event, tracker.waitUntil);
  * // { batchItemFailures: [{ itemIdentifier: "059f36b4-87a3-44ab-83d2-661975830a7d" }] }
  * ```
  */
 export async function handleSqsEvent(
-  registry: TriggerRegistry,
   bindings: LambdaBindings,
   event: SqsEvent,
   waitUntil: (promise: Promise<unknown>) => void,
@@ -50,20 +50,15 @@ export async function handleSqsEvent(
   for (const record of event.Records)
     byQueue.set(record.eventSourceARN, [...(byQueue.get(record.eventSourceARN) ?? []), record]);
 
+  const appQueue = sqsQueueNames(bindings.runtime.registry.schemas, options.queueNames, bindings.queueUrl);
   const batchItemFailures: SqsBatchResponse["batchItemFailures"] = [];
   for (const [arn, records] of byQueue) {
     const sqsName = arn.slice(arn.lastIndexOf(":") + 1);
     const fifo = sqsName.endsWith(".fifo");
-    const base = fifo ? sqsName.slice(0, -".fifo".length) : sqsName;
-    const queue = options.queueNames?.[sqsName] ?? options.queueNames?.[base] ?? base;
-    const results = await dispatchQueue(
-      registry,
-      bindings.runtime,
-      queue,
-      records.map(toIncoming),
-      waitUntil,
-      { ordered: fifo },
-    );
+    const queue = appQueue(sqsName);
+    const results = await bindings.runtime.deliver(queue, records.map(toIncoming), waitUntil, {
+      ordered: fifo,
+    });
     const retried = results.filter((r) => r.outcome === "retried");
     for (const r of retried) batchItemFailures.push({ itemIdentifier: r.id });
     if (options.retryDelay !== "ignore") await delayRetries(bindings, queue, arn, records, retried);

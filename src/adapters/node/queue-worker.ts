@@ -1,7 +1,6 @@
-import { drainOnce } from "../../triggers/pull-queue.js";
+import { drainOnce, drainUntilIdle } from "../../triggers/pull-queue.js";
 import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import type { SkiffRuntime } from "../../runtime.js";
-import type { TriggerRegistry } from "../../triggers/registry.js";
 
 /**
  * Delivers the local durable queue to the app's consumers: one loop per consumed queue that drains batches while
@@ -11,7 +10,7 @@ import type { TriggerRegistry } from "../../triggers/registry.js";
  *
  * @example
  * ```ts
- * const worker = new LocalQueueWorker(app.triggers, runtime, store, tracker.waitUntil);
+ * const worker = new LocalQueueWorker(runtime, store, tracker.waitUntil);
  * worker.start();
  * await worker.stop(5_000); // resolves within 5 s, whatever the handlers do
  * ```
@@ -24,7 +23,6 @@ export class LocalQueueWorker {
   #unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly registry: TriggerRegistry,
     private readonly runtime: SkiffRuntime,
     private readonly store: LibsqlQueueStore,
     private readonly waitUntil: (promise: Promise<unknown>) => void,
@@ -35,7 +33,7 @@ export class LocalQueueWorker {
     if (this.#running) return;
     this.#running = true;
     this.#unsubscribe = this.store.onSend((queue) => this.#wakers.get(queue)?.());
-    for (const queue of this.registry.queues.keys()) this.#loops.push(this.#loop(queue));
+    for (const queue of this.runtime.registry.queues.keys()) this.#loops.push(this.#loop(queue));
   }
 
   async #loop(queue: string): Promise<void> {
@@ -43,7 +41,7 @@ export class LocalQueueWorker {
     while (this.#running) {
       let delivered = 0;
       try {
-        delivered = await drainOnce(this.registry, this.runtime, this.store, queue, this.waitUntil);
+        delivered = await drainOnce(this.runtime, this.store, queue, this.waitUntil);
         backoff = this.pollIntervalMs;
       } catch (error) {
         this.runtime.log.error("local queue poll failed", { queue, error });
@@ -67,20 +65,10 @@ export class LocalQueueWorker {
 
   /** Delivers until every consumed queue has nothing visible (for tests and `skiff dev`). */
   drain(): Promise<void> {
-    const run = this.#drain();
+    const run = drainUntilIdle(this.runtime, this.store, this.waitUntil);
     const tracked = run.catch(() => undefined).finally(() => this.#drains.delete(tracked));
     this.#drains.add(tracked);
     return run;
-  }
-
-  async #drain(): Promise<void> {
-    for (let busy = true; busy;) {
-      busy = false;
-      for (const queue of this.registry.queues.keys()) {
-        if ((await drainOnce(this.registry, this.runtime, this.store, queue, this.waitUntil)) > 0)
-          busy = true;
-      }
-    }
   }
 
   /**

@@ -4,11 +4,10 @@ import type { HttpBindings } from "@hono/node-server";
 import type { Env } from "hono";
 import type { Skiff } from "../../app.js";
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import { LibsqlKV } from "../../bindings/kv/libsql.js";
-import { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
-import { nodeDatabase } from "../../bindings/db/node.js";
+import { libsqlBindings } from "../../bindings/libsql.js";
+import { nodeDatabase } from "./database.js";
 import { LocalQueueWorker, settlesWithin } from "./queue-worker.js";
-import { LocalScheduler } from "../../local/scheduler.js";
+import { LocalScheduler } from "./scheduler.js";
 import { createRuntime, runtimeContext } from "../../runtime.js";
 import type { QueueSchemas } from "../../types.js";
 import { WaitUntilTracker } from "../../wait-until.js";
@@ -46,25 +45,13 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
       fallbackUrl: defaultDatabaseUrl(options.projectDir ?? findProjectDir()),
     });
   const db = nodeDatabase(config);
-  const queueStore = new LibsqlQueueStore(db);
-  const runtime = createRuntime(app, {
-    platform: "node",
-    env,
-    db: () => db,
-    kv: () => new LibsqlKV(db),
-    queue: (name) => queueStore.transport(name),
-  });
+  const { store: queueStore, ...bindings } = libsqlBindings(db);
+  const runtime = createRuntime(app, { platform: "node", env, ...bindings });
   // Fail at start-up, not on the first request, when the database cannot be opened.
   await db.client.execute("SELECT 1");
   const tracker = new WaitUntilTracker(runtime.log);
-  const scheduler = new LocalScheduler(app.triggers, runtime, tracker.waitUntil);
-  const worker = new LocalQueueWorker(
-    app.triggers,
-    runtime,
-    queueStore,
-    tracker.waitUntil,
-    options.pollIntervalMs,
-  );
+  const scheduler = new LocalScheduler(runtime, tracker.waitUntil);
+  const worker = new LocalQueueWorker(runtime, queueStore, tracker.waitUntil, options.pollIntervalMs);
   const testScheduled = options.testScheduled ?? env.NODE_ENV !== "production";
   const envPrototype = Object.freeze({ ...env });
   // One execution context for the life of the server: waitUntil always goes to the same tracker.

@@ -1,6 +1,6 @@
 import { problemResponse } from "../../errors.js";
-import type { LocalScheduler } from "../../local/scheduler.js";
-import { validateCron } from "../../triggers/cron.js";
+import type { LocalScheduler } from "./scheduler.js";
+import { validateCron } from "../../triggers/cron/index.js";
 
 /**
  * `GET|POST /__scheduled?cron=<expression>[&time=<ms>]` fires a cron now, like `wrangler dev --test-scheduled`

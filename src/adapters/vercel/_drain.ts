@@ -1,7 +1,6 @@
 import { drainOnce } from "../../triggers/pull-queue.js";
 import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import type { SkiffRuntime } from "../../runtime.js";
-import type { TriggerRegistry } from "../../triggers/registry.js";
 
 type WaitUntil = (promise: Promise<unknown>) => void;
 
@@ -14,7 +13,7 @@ type WaitUntil = (promise: Promise<unknown>) => void;
  *
  * @example
  * ```ts
- * const drainer = new RequestDrainer(app.triggers, runtime, store, 60_000, Date.now);
+ * const drainer = new RequestDrainer(runtime, store, 60_000, Date.now);
  * drainer.afterRequest(waitUntil); // after each response
  * ```
  */
@@ -24,14 +23,13 @@ export class RequestDrainer {
   #running: Promise<void> | undefined;
 
   constructor(
-    private readonly registry: TriggerRegistry,
     private readonly runtime: SkiffRuntime,
     private readonly store: LibsqlQueueStore,
     private readonly intervalMs: number,
     private readonly now: () => number,
   ) {
     store.onSend((queue) => {
-      if (registry.queues.has(queue)) this.#pending.add(queue);
+      if (runtime.registry.queues.has(queue)) this.#pending.add(queue);
     });
   }
 
@@ -55,49 +53,16 @@ export class RequestDrainer {
 
   async #round(waitUntil: WaitUntil): Promise<void> {
     const full = this.now() - this.#lastFull >= this.intervalMs;
-    const queues = full ? [...this.registry.queues.keys()] : [...this.#pending];
+    const queues = full ? [...this.runtime.registry.queues.keys()] : [...this.#pending];
     if (full) this.#lastFull = this.now();
     this.#pending.clear();
     for (const queue of queues) {
       try {
-        await drainOnce(this.registry, this.runtime, this.store, queue, waitUntil);
+        await drainOnce(this.runtime, this.store, queue, waitUntil);
       } catch (error) {
         // Messages stay stored; the next round, the drain path or their visibility timeout brings them back.
         this.runtime.log.warn("queue drain after request failed", { queue, error });
       }
     }
   }
-}
-
-/**
- * @internal Drains queues for the drain path: for each queue, batches until one comes back short (nothing more was
- * visible), `maxBatches` were delivered or `budgetMs` has passed. Returns messages delivered per queue.
- *
- * @example
- * ```ts
- * await drainQueues(app.triggers, runtime, store, ["orders"], { maxBatches: 1, budgetMs: 10_000 }, waitUntil) // { orders: 3 }
- * ```
- */
-export async function drainQueues(
-  registry: TriggerRegistry,
-  runtime: SkiffRuntime,
-  store: LibsqlQueueStore,
-  queues: readonly string[],
-  limits: { maxBatches: number; budgetMs: number },
-  waitUntil: WaitUntil,
-): Promise<Record<string, number>> {
-  const deadline = Date.now() + limits.budgetMs;
-  const delivered: Record<string, number> = {};
-  for (const queue of queues) {
-    const batchSize = registry.queues.get(queue)?.options.maxBatchSize ?? 10;
-    let total = 0;
-    for (let batch = 0; batch < limits.maxBatches && Date.now() < deadline; batch++) {
-      const n = await drainOnce(registry, runtime, store, queue, waitUntil);
-      total += n;
-      // A short batch means the queue had nothing more visible; going on would only re-lease fresh retries.
-      if (n < batchSize) break;
-    }
-    delivered[queue] = total;
-  }
-  return delivered;
 }

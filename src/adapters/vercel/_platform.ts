@@ -1,10 +1,9 @@
-import { createClient as createWebClient, type Client, type Config } from "@libsql/client/web";
+import type { Client, Config } from "@libsql/client/web";
 import type { Env } from "hono";
 import type { Skiff } from "../../app.js";
-import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import { Database } from "../../bindings/db/database.js";
-import { LibsqlKV } from "../../bindings/kv/libsql.js";
-import { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
+import { webDatabase } from "../../bindings/db/web.js";
+import { libsqlBindings } from "../../bindings/libsql.js";
+import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import type { QueueSchemas } from "../../types.js";
 
@@ -88,6 +87,10 @@ export interface VercelState {
   readonly store: LibsqlQueueStore;
 }
 
+// What a user of the package does on Vercel: the project's settings, not a script of this repository.
+const VERCEL_MISSING_URL =
+  "set TURSO_DATABASE_URL (libsql://<db>-<org>.turso.io) and TURSO_AUTH_TOKEN in the project's Environment Variables (Project Settings → Environment Variables, or `vercel env add TURSO_DATABASE_URL`), then redeploy; `vercel env pull` copies them for `next dev`";
+
 /**
  * @internal Builds the bindings once per isolate: libSQL over HTTP by default (the only transport the edge runtime
  * has; `file:` URLs are refused there with a message saying what to use), KV and the durable queue in the same
@@ -107,17 +110,8 @@ export function createVercelState<E extends Env, Q extends QueueSchemas>(
   const platform = detectVercelPlatform();
   // An injected client on the node runtime may open a file (local `next dev`); the web client and the edge cannot.
   const allowFile = platform === "vercel-node" && createClient !== undefined;
-  const db = new Database(() => {
-    const config = resolveDatabaseConfig(env, { allowFile });
-    return (createClient ?? createWebClient)({ ...config, intMode: "number" });
-  });
-  const store = new LibsqlQueueStore(db);
-  const runtime = createRuntime(app, {
-    platform,
-    env,
-    db: () => db,
-    kv: () => new LibsqlKV(db),
-    queue: (name) => store.transport(name),
-  });
+  const db = webDatabase(env, { allowFile, missing: VERCEL_MISSING_URL, createClient });
+  const { store, ...bindings } = libsqlBindings(db);
+  const runtime = createRuntime(app, { platform, env, ...bindings });
   return { platform, env, runtime, store };
 }

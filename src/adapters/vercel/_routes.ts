@@ -1,9 +1,7 @@
 import { problemResponse } from "../../errors.js";
 import { cronFromSlug, cronKey } from "../../triggers/cron/index.js";
-import { dispatchCron } from "../../triggers/dispatch-cron.js";
-import type { TriggerRegistry } from "../../triggers/registry.js";
+import { drainQueues } from "../../triggers/pull-queue.js";
 import { authorizeCron } from "./_cron-auth.js";
-import { drainQueues } from "./_drain.js";
 import type { VercelState } from "./_platform.js";
 import { scheduledTimeOf } from "./_scheduled-time.js";
 import { SKIFF_PATH_PREFIX } from "./config.js";
@@ -13,11 +11,10 @@ import { SKIFF_PATH_PREFIX } from "./config.js";
  *
  * @example
  * ```ts
- * const ctx: EndpointContext = { registry: app.triggers, state, waitUntil, now: Date.now, drainBudgetMs: 10_000 };
+ * const ctx: EndpointContext = { state, waitUntil, now: Date.now, drainBudgetMs: 10_000 };
  * ```
  */
 export interface EndpointContext {
-  readonly registry: TriggerRegistry;
   readonly state: VercelState;
   readonly waitUntil: (promise: Promise<unknown>) => void;
   readonly now: () => number;
@@ -64,20 +61,18 @@ async function cronEndpoint(request: Request, slug: string, ctx: EndpointContext
     return problemResponse(404, { detail: "Malformed cron path" });
   }
   // Run under the expression exactly as registered, so the handler sees what it registered.
-  const registered = ctx.registry.crons.get(cronKey(expression))?.[0]?.expression;
+  const registered = ctx.state.runtime.registry.crons.get(cronKey(expression))?.[0]?.expression;
   const cron = registered ?? expression;
   const scheduledTime = scheduledTimeOf(cron, ctx.now());
   // x-vercel-id identifies the invocation in Vercel's logs (https://vercel.com/docs/headers/response-headers#x-vercel-id).
   const executionId = request.headers.get("x-vercel-id") ?? undefined;
   try {
-    await dispatchCron(
-      ctx.registry,
-      ctx.state.runtime,
+    await ctx.state.runtime.fire(
       { cron, scheduledTime, ...(executionId ? { executionId } : {}) },
       ctx.waitUntil,
     );
   } catch {
-    // dispatchCron has logged the failure in full; the response says only what the caller can act on.
+    // The cron dispatch has logged the failure in full; the response says only what the caller can act on.
     return registered
       ? problemResponse(500, { detail: `cron "${cron}" failed; see the function logs` })
       : problemResponse(404, { detail: `no cron handler is registered for "${cron}"` });
@@ -97,19 +92,18 @@ async function drainEndpoint(request: Request, url: URL, ctx: EndpointContext): 
     allowOnly(request, "GET, POST") ?? (await authorizeCron(request, ctx.state.env, ctx.state.runtime.log));
   if (refused) return refused;
   const only = url.searchParams.get("queue");
-  if (only !== null && !ctx.registry.queues.has(only)) {
+  const { registry } = ctx.state.runtime;
+  if (only !== null && !registry.queues.has(only)) {
     return problemResponse(404, { detail: `queue "${only}" has no consumer in this app` });
   }
   const maxBatches = positiveInt(url.searchParams.get("batches"), Number.POSITIVE_INFINITY);
   if (maxBatches === undefined) return problemResponse(400, { detail: "batches must be a positive integer" });
-  const queues = only === null ? [...ctx.registry.queues.keys()] : [only];
+  const queues = only === null ? [...registry.queues.keys()] : [only];
   try {
     const delivered = await drainQueues(
-      ctx.registry,
       ctx.state.runtime,
       ctx.state.store,
-      queues,
-      { maxBatches, budgetMs: ctx.drainBudgetMs },
+      { queues, maxBatches, budgetMs: ctx.drainBudgetMs },
       ctx.waitUntil,
     );
     return Response.json({ delivered });

@@ -1,5 +1,5 @@
 import type { Logger } from "../../logger.js";
-import { WaitUntilTracker } from "../../wait-until.js";
+import { safeWaitUntil, WaitUntilTracker } from "../../wait-until.js";
 
 // Vercel publishes the current request's context, `waitUntil` included, on this global; `waitUntil` from
 // `@vercel/functions` is `globalThis[Symbol.for("@vercel/request-context")]?.get?.().waitUntil?.(promise)` (its
@@ -49,16 +49,13 @@ export interface VercelWaitUntil {
  */
 export function createVercelWaitUntil(log: Logger): VercelWaitUntil {
   const tracker = new WaitUntilTracker(log);
+  const platform = safeWaitUntil((promise) => vercelContext()?.waitUntil?.(promise), log);
   const waitUntil = (promise: Promise<unknown>): void => {
     const safe = Promise.resolve(promise).catch((error: unknown) =>
       log.error("waitUntil task failed", { error }),
     );
     tracker.waitUntil(safe);
-    try {
-      vercelContext()?.waitUntil?.(safe);
-    } catch (error) {
-      log.error("waitUntil failed", { error });
-    }
+    platform(safe);
   };
   return { waitUntil, settle: () => tracker.settle() };
 }

@@ -133,9 +133,7 @@ export function toVercel<
   const init = (): Instance => {
     const state = createVercelState(app, resolveVercelEnv(options.env), options.createClient);
     const drainer =
-      intervalMs === undefined
-        ? undefined
-        : new RequestDrainer(app.triggers, state.runtime, state.store, intervalMs, now);
+      intervalMs === undefined ? undefined : new RequestDrainer(state.runtime, state.store, intervalMs, now);
     const background = createVercelWaitUntil(state.runtime.log);
     const context = runtimeContext(state.runtime, { waitUntil: background.waitUntil });
     return { state, background, drainer, context };
@@ -148,7 +146,7 @@ export function toVercel<
     const url = new URL(request.url);
     const endpoint = skiffEndpoint(url.pathname, basePath);
     const response = endpoint
-      ? await endpoint(request, url, { registry: app.triggers, state, waitUntil, now, drainBudgetMs })
+      ? await endpoint(request, url, { state, waitUntil, now, drainBudgetMs })
       : await app.fetch(request, state.env as BindingsOf<E>, context);
     drainer?.afterRequest(waitUntil);
     return response;

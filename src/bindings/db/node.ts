@@ -1,45 +1,44 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
 import { createClient } from "@libsql/client";
+import { libsqlClientOptions } from "./client-options.js";
 import { Database } from "./database.js";
 import type { DatabaseConfig } from "./config.js";
 
 /**
- * A {@link Database} on the Node libSQL client: `file:` databases (embedded, WAL mode, 5 s busy timeout so
- * concurrent writers wait instead of failing) and remote `libsql://`/`https://` ones. The client is created on
- * first query; for a `file:` URL its folder is created too.
+ * Options of {@link nodeDatabase}. `beforeOpen` runs once the config is known and before the client opens it: the
+ * Node-only callers create the folder of a `file:` database there (this module ships no `node:` built-in).
  *
  * @example
  * ```ts
- * const db = nodeDatabase({ url: "file:.skiff/dev.db" });
+ * const options: NodeDatabaseOptions = { beforeOpen: ({ url }) => ensureDatabaseDir(url) };
+ * ```
+ */
+export interface NodeDatabaseOptions {
+  beforeOpen?: (config: DatabaseConfig) => void;
+}
+
+/**
+ * A {@link Database} on the Node libSQL client: `file:` databases (embedded, WAL mode, 5 s busy timeout so
+ * concurrent writers wait instead of failing) and remote `libsql://`/`https://` ones. The client is created on
+ * first query; a config given as a function is read then too, so a missing variable fails that query, and a failed
+ * read leaves no client behind.
+ *
+ * @example
+ * ```ts
+ * const db = nodeDatabase({ url: "file:/tmp/dev.db" });
  * await db.run(sql`CREATE TABLE IF NOT EXISTS t (x)`);
  * ```
  */
-export function nodeDatabase(config: DatabaseConfig): Database {
+export function nodeDatabase(
+  config: DatabaseConfig | (() => DatabaseConfig),
+  options: NodeDatabaseOptions = {},
+): Database {
   return new Database(() => {
-    const isFile = config.url.startsWith("file:");
-    if (isFile) {
-      // The libSQL client percent-decodes the path (a space is %20): create the folder it will open.
-      const path = decodePath(config.url.slice("file:".length).split("?")[0] ?? "");
-      if (path && path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
-    }
-    const client = createClient({
-      url: config.url,
-      authToken: config.authToken,
-      timeout: 5_000,
-      intMode: "number",
-    });
+    const resolved = typeof config === "function" ? config() : config;
+    options.beforeOpen?.(resolved);
+    const client = createClient(libsqlClientOptions(resolved, { timeout: 5_000 }));
     // WAL lets readers proceed while a writer commits; it is a property of the file, so setting it once is enough.
-    if (isFile && !config.url.includes(":memory:"))
+    if (resolved.url.startsWith("file:") && !resolved.url.includes(":memory:"))
       void client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
     return client;
   });
-}
-
-function decodePath(path: string): string {
-  try {
-    return decodeURIComponent(path);
-  } catch {
-    return path;
-  }
 }

@@ -1,7 +1,50 @@
+import { type SqlToken, tokenize } from "./sql-tokens.js";
+
+/**
+ * Splits SQL text into statements, each with its tokens, dropping empty ones. A `CREATE TRIGGER` body ends only at
+ * `; END ;` (the rule of `sqlite3_complete`), so semicolons inside it do not split it.
+ *
+ * @example
+ * ```ts
+ * splitSql("CREATE TABLE a (x); INSERT INTO a VALUES (';')").map((s) => s.text) // ["CREATE TABLE a (x);", "INSERT INTO a VALUES (';')"]
+ * ```
+ */
+export function splitSql(sql: string): Array<{ text: string; tokens: SqlToken[] }> {
+  const out: Array<{ text: string; tokens: SqlToken[] }> = [];
+  let current: SqlToken[] = [];
+  const flush = () => {
+    const first = current[0];
+    const last = current[current.length - 1];
+    if (first && last && current.some((t) => t.kind !== "semi")) {
+      out.push({ text: sql.slice(first.start, last.end), tokens: current.filter((t) => t.kind !== "semi") });
+    }
+    current = [];
+  };
+  for (const token of tokenize(sql)) {
+    current.push(token);
+    if (token.kind !== "semi") continue;
+    const n = current.length;
+    const endsTrigger = current[n - 2]?.upper === "END" && current[n - 3]?.kind === "semi";
+    if (!isTrigger(current) || endsTrigger) flush();
+  }
+  flush();
+  return out;
+}
+
+function isTrigger(tokens: SqlToken[]): boolean {
+  const words = tokens.filter((t) => t.kind === "word").map((t) => t.upper);
+  let i = 0;
+  if (words[i] === "EXPLAIN") i += words[i + 1] === "QUERY" ? 3 : 1;
+  if (words[i++] !== "CREATE") return false;
+  if (words[i] === "TEMP" || words[i] === "TEMPORARY") i++;
+  return words[i] === "TRIGGER";
+}
+
 /**
  * Splits a SQL script into statements on top-level semicolons, ignoring those inside quotes, comments and
- * `CREATE TRIGGER ... BEGIN ... END` bodies. Used for migrations given as one script, because a batch takes one
- * statement per entry.
+ * `CREATE TRIGGER ... BEGIN ... END` bodies (the same {@link splitSql} as the development Hrana server). Used for
+ * migrations given as one script, because a batch takes one statement per entry. Each statement is returned without
+ * its final semicolon and without the comments before it.
  *
  * @example
  * ```ts
@@ -9,46 +52,7 @@
  * ```
  */
 export function splitStatements(script: string): string[] {
-  const out: string[] = [];
-  let start = 0;
-  let depth = 0; // BEGIN ... END nesting inside a trigger body
-  let cases = 0; // CASE ... END inside a trigger body also ends with END and must not close it
-  let i = 0;
-  const push = (end: number) => {
-    const text = script.slice(start, end).trim();
-    if (text && !/^(--[^\n]*(\n|$)|\/\*[\s\S]*?\*\/|\s)*$/.test(text)) out.push(text);
-  };
-  while (i < script.length) {
-    const ch = script[i] as string;
-    if (ch === "'" || ch === '"' || ch === "`" || ch === "[") {
-      const close = ch === "[" ? "]" : ch;
-      i++;
-      while (i < script.length) {
-        if (script[i] !== close) i++;
-        else if (close !== "]" && script[i + 1] === close)
-          i += 2; // a doubled quote escapes itself
-        else break;
-      }
-      i++;
-    } else if (ch === "-" && script[i + 1] === "-") {
-      const nl = script.indexOf("\n", i);
-      i = nl === -1 ? script.length : nl + 1;
-    } else if (ch === "/" && script[i + 1] === "*") {
-      const endComment = script.indexOf("*/", i + 2);
-      i = endComment === -1 ? script.length : endComment + 2;
-    } else if (/[A-Za-z_]/.test(ch) && !/[A-Za-z0-9_$]/.test(script[i - 1] ?? " ")) {
-      const word = (/^[A-Za-z_][A-Za-z0-9_$]*/.exec(script.slice(i, i + 64))?.[0] ?? ch).toUpperCase();
-      if (word === "BEGIN" && /\bTRIGGER\b/i.test(script.slice(start, i))) depth++;
-      else if (word === "CASE" && depth > 0) cases++;
-      else if (word === "END" && cases > 0) cases--;
-      else if (word === "END" && depth > 0) depth--;
-      i += word.length;
-    } else if (ch === ";" && depth === 0) {
-      push(i);
-      start = i + 1;
-      i++;
-    } else i++;
-  }
-  push(script.length);
-  return out;
+  return splitSql(script).map(({ tokens }) =>
+    script.slice((tokens[0] as SqlToken).start, (tokens[tokens.length - 1] as SqlToken).end),
+  );
 }

@@ -1,25 +1,42 @@
-import { createClient } from "@libsql/client/web";
+import { createClient as createWebClient, type Client, type Config } from "@libsql/client/web";
+import { libsqlClientOptions } from "./client-options.js";
 import { resolveDatabaseConfig } from "./config.js";
 import { Database } from "./database.js";
 
 /**
- * skiff's `db` on a Worker: libSQL over HTTP with `@libsql/client/web` (a Worker has no filesystem and no native
- * modules), from `TURSO_DATABASE_URL` and `TURSO_AUTH_TOKEN`. The env is read and the client created at the first
- * query, not when the runtime is built, so routes that never touch the database work without it, and a missing or
- * `file:` URL fails that first query with a `ConfigError` naming `TURSO_DATABASE_URL`.
+ * Options of {@link webDatabase}. `missing` is the advice when `TURSO_DATABASE_URL` is unset (where the platform's
+ * users set it); `allowFile` lets an injected Node client open a `file:` URL; `createClient` replaces
+ * `@libsql/client/web` (Vercel's node runtime may pass `@libsql/client`'s).
  *
  * @example
  * ```ts
- * const db = cloudflareDatabase(env); // env.TURSO_DATABASE_URL = "libsql://shop-acme.turso.io"
+ * const options: WebDatabaseOptions = { missing: "run `wrangler secret put TURSO_DATABASE_URL`" };
+ * ```
+ */
+export interface WebDatabaseOptions {
+  missing?: string;
+  allowFile?: boolean;
+  createClient?: (config: Config) => Client;
+}
+
+/**
+ * skiff's `db` where there is no filesystem (Workers, Vercel Edge): libSQL over HTTP with `@libsql/client/web`, from
+ * `TURSO_DATABASE_URL` and `TURSO_AUTH_TOKEN`. The env is read and the client created at the first query, not when
+ * the runtime is built, so routes that never touch the database work without it, and a missing or `file:` URL fails
+ * that first query with a `ConfigError` naming `TURSO_DATABASE_URL` (and a failed read leaves no client behind).
+ *
+ * @example
+ * ```ts
+ * const db = webDatabase(env, { missing: "set it in the project's Environment Variables" });
  * const users = await db.all(sql`SELECT id, email FROM users LIMIT ${10}`);
  * ```
  */
-export function cloudflareDatabase(env: Record<string, unknown>): Database {
+export function webDatabase(env: Record<string, unknown>, options: WebDatabaseOptions = {}): Database {
   return new Database(() => {
-    const { url, authToken } = resolveDatabaseConfig(env, { allowFile: false });
-    // intMode "number", as on Node: rows serialise to JSON without BigInt surprises (ids beyond 2^53 throw instead).
-    return createClient(
-      authToken === undefined ? { url, intMode: "number" } : { url, authToken, intMode: "number" },
-    );
+    const config = resolveDatabaseConfig(env, {
+      allowFile: options.allowFile ?? false,
+      missing: options.missing,
+    });
+    return (options.createClient ?? createWebClient)(libsqlClientOptions(config));
   });
 }

@@ -1,14 +1,32 @@
 import { SkiffError } from "../../errors.js";
 import { checkKey, encodeValue, expiryOf, listLimit } from "./limits.js";
-import type {
-  KVGetType,
-  KVListOptions,
-  KVListResult,
-  KVPutOptions,
-  KVStore,
-  KVValue,
-} from "./types.js";
-import type { KVNamespaceBinding } from "../../adapters/cloudflare/types.js";
+import type { KVGetType, KVListOptions, KVListResult, KVPutOptions, KVStore, KVValue } from "./types.js";
+
+/**
+ * A KV namespace binding, reduced to the calls skiff's `kv` makes. Cloudflare's `KVNamespace` satisfies it.
+ * https://developers.cloudflare.com/kv/api/
+ *
+ * @example
+ * ```ts
+ * const kv = new CloudflareKV(env.KV satisfies KVNamespaceBinding);
+ * ```
+ */
+export interface KVNamespaceBinding {
+  get(key: string, type: "text"): Promise<string | null>;
+  get(key: string, type: "json"): Promise<unknown>;
+  get(key: string, type: "arrayBuffer"): Promise<ArrayBuffer | null>;
+  put(
+    key: string,
+    value: string | ArrayBuffer | ArrayBufferView,
+    options?: { expiration?: number; expirationTtl?: number },
+  ): Promise<void>;
+  delete(key: string): Promise<void>;
+  list(options?: { prefix?: string | null; limit?: number; cursor?: string | null }): Promise<{
+    keys: ReadonlyArray<{ name: string; expiration?: number }>;
+    list_complete: boolean;
+    cursor?: string;
+  }>;
+}
 
 const GET_TYPES: ReadonlySet<string> = new Set<KVGetType>(["text", "json", "arrayBuffer"]);
 

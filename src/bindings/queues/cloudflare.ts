@@ -1,6 +1,24 @@
 import { checkBatch } from "./producer.js";
 import type { OutgoingMessage, QueueTransport } from "./types.js";
-import type { QueueBinding } from "../../adapters/cloudflare/types.js";
+
+/**
+ * A Queue producer binding, reduced to `sendBatch`. Cloudflare's `Queue` satisfies it.
+ * https://developers.cloudflare.com/queues/configuration/javascript-apis/#queue
+ *
+ * @example
+ * ```ts
+ * await binding.sendBatch([{ body: { orderId: "o1" }, contentType: "json" }]);
+ * ```
+ */
+export interface QueueBinding {
+  sendBatch(
+    messages: Iterable<{
+      body: unknown;
+      contentType?: "json" | "text" | "bytes" | "v8";
+      delaySeconds?: number;
+    }>,
+  ): Promise<unknown>;
+}
 
 /**
  * The transport of one queue on a Cloudflare Queue producer binding. A whole `sendBatch` from the app is one

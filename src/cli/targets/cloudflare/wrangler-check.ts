@@ -1,6 +1,6 @@
 import type { AppManifest, ConsumerOptions } from "../../app/manifest.js";
 import type { Problem } from "../../errors.js";
-import { cronKey } from "../../../triggers/cron.js";
+import { cronKey } from "../../../triggers/cron/index.js";
 import { queueBindingName } from "../../../adapters/cloudflare/options.js";
 import { configFormat, parseWranglerConfig, snippet, type WranglerFormat } from "./wrangler-config.js";
 

@@ -1,8 +1,6 @@
-import type { SkiffRuntime } from "../runtime.js";
-import { cronKey, type CronFields, nextOccurrence, parseCron } from "../triggers/cron/index.js";
-import { dispatchCron } from "../triggers/dispatch-cron.js";
-import type { TriggerRegistry } from "../triggers/registry.js";
-import { settlesWithin } from "../adapters/node/queue-worker.js";
+import type { SkiffRuntime } from "../../runtime.js";
+import { cronKey, type CronFields, nextOccurrence, parseCron } from "../../triggers/cron/index.js";
+import { settlesWithin } from "./queue-worker.js";
 
 // The longest delay setTimeout holds.
 const MAX_TIMEOUT = 2 ** 31 - 1;
@@ -14,7 +12,7 @@ const MAX_TIMEOUT = 2 ** 31 - 1;
  *
  * @example
  * ```ts
- * const scheduler = new LocalScheduler(app.triggers, runtime, tracker.waitUntil);
+ * const scheduler = new LocalScheduler(runtime, tracker.waitUntil);
  * scheduler.start();
  * console.log(scheduler.nextRuns());
  * await scheduler.stop(5_000); // resolves within 5 s, whatever the handlers do
@@ -25,10 +23,13 @@ export class LocalScheduler {
   #started = false;
   readonly #running = new Set<Promise<void>>();
   constructor(
-    private readonly registry: TriggerRegistry,
     private readonly runtime: SkiffRuntime,
     private readonly waitUntil: (promise: Promise<unknown>) => void,
   ) {}
+
+  private get registry() {
+    return this.runtime.registry;
+  }
 
   /** Starts a timer per expression. */
   start(): void {
@@ -63,12 +64,7 @@ export class LocalScheduler {
 
   /** Fires `expression` now (what `/__scheduled?cron=` does). Rejects when the run fails. */
   fire(expression: string, scheduledTime = Date.now()): Promise<void> {
-    const run = dispatchCron(
-      this.registry,
-      this.runtime,
-      { cron: expression, scheduledTime },
-      this.waitUntil,
-    );
+    const run = this.runtime.fire({ cron: expression, scheduledTime }, this.waitUntil);
     const tracked = run.catch(() => undefined).finally(() => this.#running.delete(tracked));
     this.#running.add(tracked);
     return run;
