@@ -2,7 +2,7 @@ import { Hono, type Env, type MiddlewareHandler } from "hono";
 import type { HonoBase, HonoOptions } from "hono/hono-base";
 import type { BlankSchema, MergePath, MergeSchemaPath, Schema } from "hono/types";
 import type { UnionToIntersection } from "hono/utils/types";
-import { onError, notFound } from "./problem.js";
+import { mountWithParentErrors, onError, notFound } from "./problem.js";
 import { detachedRuntime, runtimeOf } from "./runtime.js";
 import type { SchemaOutput } from "./schema.js";
 import { TriggerRegistry, resolveQueueOptions } from "./triggers/registry.js";
@@ -179,8 +179,9 @@ export class SkiffApp<
   override route(path: string, app: ForeignHono): unknown {
     const registry = (app as unknown as Partial<Record<typeof TRIGGERS, TriggerRegistry>>)[TRIGGERS];
     if (registry) this.triggers.merge(registry);
-    // Hono's route() reads only the sub-app's `routes` and `errorHandler`, which every Hono copy has.
-    super.route(path, app as unknown as Hono);
+    // Hono's route() reads only the sub-app's `routes` and `errorHandler`, which every Hono copy has; a sub-app of
+    // another copy is on an error handler Hono does not recognise as default, so it gets this app's instead.
+    mountWithParentErrors(this, app as unknown as Hono, (sub) => super.route(path, sub));
     return this;
   }
 

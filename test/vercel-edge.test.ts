@@ -40,7 +40,7 @@ describe("the example's edge route file", () => {
   });
 
   it("would fail to bundle if a Node-only module were imported (the check above can fail)", async () => {
-    await expect(bundleForEdge("src/local/database.ts", { globalName: "__x" })).rejects.toThrow(
+    await expect(bundleForEdge("src/adapters/node/database.ts", { globalName: "__x" })).rejects.toThrow(
       /Could not resolve "node:fs"/,
     );
   });

@@ -129,3 +129,14 @@ describe("libsqlBindings assembles db, kv and the durable queue on one database"
     expect(libsqlBindings(nodeDatabase({ url: ":memory:" }), { kv: () => memory }).kv()).toBe(memory);
   });
 });
+
+describe("the edge's database messages name no script of this repository", () => {
+  it("refuses a file: URL with advice a user of the package can follow", async () => {
+    const error = await failure(
+      cloudflareDatabase({ TURSO_DATABASE_URL: "file:.skiff/dev.db" }).get(sql`SELECT 1`),
+    );
+    expect(error?.message).toContain("this runtime has no filesystem");
+    expect(error?.message).toContain("serveHrana from skiff/local");
+    expect(error?.message).not.toContain("npm run");
+  });
+});

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { isSqlQuery, sql } from "skiff";
-import { splitStatements } from "../src/bindings/db/split-statements.js";
+import { splitStatements } from "../../src/bindings/db/split-statements.js";
 
 describe("the sql tag always parameterises", () => {
   it("turns every interpolated value into a bound ? argument", () => {
