@@ -1,6 +1,6 @@
 // The slice of the Workers runtime API this adapter touches, declared structurally (as Hono does for
 // `ExecutionContext`) so skiff's published types do not depend on @cloudflare/workers-types being installed.
-// test/workers/types-check.ts proves the real types are assignable both ways.
+// test/adapters/cloudflare/workers/types-check.ts proves the real types are assignable both ways.
 
 // The binding shapes belong to the backends that call them; re-exported here, where the Worker types are.
 export type { KVNamespaceBinding } from "../../bindings/kv/cloudflare.js";

@@ -10,6 +10,7 @@ import type { HttpRequestOptions, HttpResult } from "./http/types.js";
 import type { SqsOptions } from "./sqs.js";
 import { type LambdaStreamingHandler, streamingHandler } from "./stream.js";
 import type { LambdaContext, SqsBatchResponse } from "./types.js";
+import { queueNameMap } from "../../bindings/queues/names.js";
 
 /**
  * Options of {@link toLambda}: where bindings come from (`env`, `queueUrls`), how SQS queue names map to the app's
@@ -115,6 +116,8 @@ export function toLambda<E extends Env, Q extends QueueSchemas, S extends Schema
     if (typeof url !== "string" || !/^https?:\/\//.test(url))
       throw new SkiffError(`toLambda: queueUrls["${queue}"] must be an http(s) URL`);
   }
+  // A queueNames entry that names an undeclared queue fails here, at setup, not when its first batch arrives.
+  queueNameMap(app.triggers.schemas, options.queueNames, "toLambda: queueNames");
   // The app's generics only matter to its callers; the invoker needs its triggers, options and fetch.
   const invoke = createInvoker(app as unknown as LambdaApp, options);
   if (options.stream === true) return streamingHandler(invoke, options.http);

@@ -4,7 +4,7 @@ import { drainQueues } from "../../triggers/pull-queue.js";
 import { authorizeCron } from "./_cron-auth.js";
 import type { VercelState } from "./_platform.js";
 import { scheduledTimeOf } from "./_scheduled-time.js";
-import { SKIFF_PATH_PREFIX } from "./config.js";
+import { SKIFF_PATH_PREFIX } from "./paths.js";
 
 /**
  * @internal What a skiff endpoint needs besides the request.

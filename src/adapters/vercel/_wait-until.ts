@@ -6,7 +6,7 @@ import { safeWaitUntil, WaitUntilTracker } from "../../wait-until.js";
 // get-context.js, https://vercel.com/docs/functions/functions-api-reference/vercel-functions-package#waituntil).
 // skiff reads the same global instead of importing the package: the package's entry point reads `process.env` when
 // it loads (db-connections/index.js), which throws on an edge runtime without `process`, and it would add ~20 KB to
-// every edge bundle for these three lines. test/vercel-wait-until.test.ts pins the equivalence against the
+// every edge bundle for these three lines. test/adapters/vercel/wait-until.test.ts pins the equivalence against the
 // installed @vercel/functions.
 const REQUEST_CONTEXT = Symbol.for("@vercel/request-context");
 

@@ -14,7 +14,7 @@ import {
 } from "./_platform.js";
 import { skiffEndpoint } from "./_routes.js";
 import { createVercelWaitUntil, type VercelWaitUntil } from "./_wait-until.js";
-import { normalizeBasePath } from "./config.js";
+import { normalizeBasePath } from "./paths.js";
 
 /**
  * Options of {@link toVercel}. Everything has a default; set `basePath` to where the route file is mounted.
@@ -101,7 +101,7 @@ interface Instance {
  * runtime. Bindings are created once per isolate or instance, on the first request: `db` and `kv` on libSQL,
  * queues on the durable libSQL queue. Each `app.cron()` expression is served at
  * `<basePath>/__skiff/cron/<slug>` and the queue drain at `<basePath>/__skiff/queues/drain`, both behind
- * `Authorization: Bearer $CRON_SECRET`; generate the matching `vercel.json` with `vercelCrons()`.
+ * `Authorization: Bearer $CRON_SECRET`; generate the matching `vercel.json` with `skiff build --target vercel`.
  *
  * @example
  * ```ts

@@ -37,7 +37,7 @@ export function resolveDatabaseConfig(
   const url = typeof raw === "string" && raw.trim() ? raw.trim() : options.fallbackUrl;
   if (!url) {
     throw new ConfigError(
-      `TURSO_DATABASE_URL is not set: ${options.missing ?? "set it to your database URL (libsql://<db>-<org>.turso.io), or run `npm run dev:worker` for a local libSQL endpoint"}`,
+      `TURSO_DATABASE_URL is not set: ${options.missing ?? "set it to your database URL (libsql://<db>-<org>.turso.io), or locally to a libSQL HTTP endpoint (serveHrana from skiff/local)"}`,
       { variable: "TURSO_DATABASE_URL" },
     );
   }
@@ -50,7 +50,7 @@ export function resolveDatabaseConfig(
   if (scheme === "file" || url === ":memory:") {
     if (!options.allowFile) {
       throw new ConfigError(
-        `TURSO_DATABASE_URL is "${url}", but this runtime has no filesystem: use an http(s):// or libsql:// URL (locally, the skiff libSQL endpoint started by \`npm run dev:worker\`)`,
+        `TURSO_DATABASE_URL is "${url}", but this runtime has no filesystem: use an http(s):// or libsql:// URL (locally, a libSQL HTTP endpoint such as serveHrana from skiff/local)`,
         { variable: "TURSO_DATABASE_URL" },
       );
     }

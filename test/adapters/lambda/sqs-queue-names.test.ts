@@ -66,14 +66,11 @@ describe("SQS queue names map to the app's queues once, through overrides, queue
     );
   });
 
-  it("refuses an override naming a queue the app does not declare, naming the option", async () => {
-    const handler = toLambda(app, { env: stackEnv(), queueNames: { "shop-prod-jobs": "jobz" } });
-    const error = await handler(sqsEvent("shop-prod-jobs", [{ id: "t1", body: { n: 1 } }])).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(SkiffError);
-    expect((error as Error).message).toBe(
-      '[skiff] toLambda: queueNames["shop-prod-jobs"] is "jobz", which the app does not declare (declared: "jobs", "steps", "jobs-dlq")',
+  it("refuses an override naming a queue the app does not declare, naming the option, at setup", () => {
+    expect(() => toLambda(app, { env: stackEnv(), queueNames: { "shop-prod-jobs": "jobz" } })).toThrow(
+      new SkiffError(
+        'toLambda: queueNames["shop-prod-jobs"] is "jobz", which the app does not declare (declared: "jobs", "steps", "jobs-dlq")',
+      ),
     );
     expect(recorded.jobs).toEqual([]);
   });

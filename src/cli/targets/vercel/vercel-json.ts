@@ -9,7 +9,7 @@ import {
   type VercelCronDiff,
   type VercelCronOptions,
   type VercelJson,
-} from "../../../adapters/vercel/config.js";
+} from "./vercel-config.js";
 
 async function readVercelJson(file: string | URL): Promise<VercelJson | undefined> {
   let text: string;

@@ -1,4 +1,4 @@
-// The bindings the tests see: wrangler.toml's, plus the contract driver's own queues (test/workers/vitest.config.ts).
+// The bindings the tests see: wrangler.toml's, plus the contract driver's own queues (test/adapters/cloudflare/workers/vitest.config.ts).
 declare namespace Cloudflare {
   interface Env {
     TURSO_DATABASE_URL: string;

@@ -1,4 +1,4 @@
-// Compile-time only (tsc -p test/workers/tsconfig.json): skiff's structural Workers types and Cloudflare's own
+// Compile-time only (tsc -p test/adapters/cloudflare/workers/tsconfig.json): skiff's structural Workers types and Cloudflare's own
 // types fit each other, so `export default toCloudflare(app)` satisfies ExportedHandler and real bindings fit.
 import { Skiff } from "skiff";
 import {

@@ -2,9 +2,9 @@ import { createClient } from "@libsql/client";
 import { describe, expect, it } from "vitest";
 import { Database, LibsqlQueueStore, sql } from "skiff";
 import { toVercel } from "skiff/vercel";
-import { app } from "../examples/shop/app.js";
-import { CONTRACT_API_KEY, CONTRACT_API_KEY_SHA256 } from "./contract/driver.js";
-import { tempDbUrl } from "./contract/node-driver.js";
+import { app } from "../../../examples/shop/app.js";
+import { CONTRACT_API_KEY, CONTRACT_API_KEY_SHA256 } from "../../contract/driver.js";
+import { tempDbUrl } from "../../contract/node-driver.js";
 
 const SECRET = "queue-secret-0123456789";
 

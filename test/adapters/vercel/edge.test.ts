@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeRuntime } from "edge-runtime";
 import { serveHrana, type HranaServer } from "skiff/local";
-import { CONTRACT_API_KEY, CONTRACT_API_KEY_SHA256 } from "./contract/driver.js";
-import { tempDbUrl } from "./contract/node-driver.js";
-import { bundleForEdge, edgeFetch, startEdgeSandbox, type EdgeBundle } from "./vercel/edge.js";
+import { CONTRACT_API_KEY, CONTRACT_API_KEY_SHA256 } from "../../contract/driver.js";
+import { tempDbUrl } from "../../contract/node-driver.js";
+import { bundleForEdge, edgeFetch, startEdgeSandbox, type EdgeBundle } from "./support/edge.js";
 
 const ROUTE = "examples/shop/vercel/app/api/[[...route]]/route.ts";
 const HOBBY_EDGE_LIMIT = 1024 * 1024; // 1 MB gzipped on Hobby (https://vercel.com/docs/functions/limitations)

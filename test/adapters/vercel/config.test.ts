@@ -4,9 +4,15 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import { Skiff } from "skiff";
-import { diffVercelCrons, toVercel, vercelCrons, vercelSchedule, withVercelCrons } from "skiff/vercel";
-import { checkVercelJson, writeVercelJson } from "../src/cli/targets/vercel/vercel-json.js";
-import { app as shop } from "../examples/shop/app.js";
+import { toVercel } from "skiff/vercel";
+import {
+  diffVercelCrons,
+  vercelCrons,
+  vercelSchedule,
+  withVercelCrons,
+} from "../../../src/cli/targets/vercel/vercel-config.js";
+import { checkVercelJson, writeVercelJson } from "../../../src/cli/targets/vercel/vercel-json.js";
+import { app as shop } from "../../../examples/shop/app.js";
 
 const quiet = { level: "error" as const, sink: () => undefined };
 
@@ -28,7 +34,7 @@ describe("vercel.json generated from the app", () => {
   it("is what the example ships: examples/shop/vercel/vercel.json has not drifted from the app", async () => {
     const diff = await checkVercelJson(
       shop,
-      new URL("../examples/shop/vercel/vercel.json", import.meta.url),
+      new URL("../../../examples/shop/vercel/vercel.json", import.meta.url),
       { basePath: "/api" },
     );
     expect(diff).toEqual({ ok: true, missing: [], stale: [] });

@@ -1,7 +1,7 @@
 import { waitUntil as vercelFunctionsWaitUntil } from "@vercel/functions";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLogger, type LogRecord } from "skiff";
-import { createVercelWaitUntil } from "../src/adapters/vercel/_wait-until.js";
+import { createVercelWaitUntil } from "../../../src/adapters/vercel/_wait-until.js";
 
 const REQUEST_CONTEXT = Symbol.for("@vercel/request-context");
 type Holder = { get: () => { waitUntil?: (promise: Promise<unknown>) => void } | undefined };

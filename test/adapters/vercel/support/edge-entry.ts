@@ -1,7 +1,7 @@
 // Bundled by the edge contract test and evaluated inside the edge-runtime sandbox. The test sets
 // globalThis.__skiffTestEnv before this code runs, and moves the clock for cron firings with setNow().
 import { toVercel } from "skiff/vercel";
-import { app } from "../../examples/shop/app.js";
+import { app } from "../../../../examples/shop/app.js";
 
 let clock: number | undefined;
 

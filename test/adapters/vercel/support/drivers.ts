@@ -3,14 +3,14 @@ import { createClient as createNodeClient } from "@libsql/client";
 import { createClient as createWebClient } from "@libsql/client/web";
 import { cronSlug, Database, LibsqlQueueStore, sql } from "skiff";
 import { toVercel, type VercelHandlers } from "skiff/vercel";
-import { app } from "../../examples/shop/app.js";
+import { app } from "../../../../examples/shop/app.js";
 import {
   CONTRACT_API_KEY_SHA256,
   type ContractDriver,
   type DeliveredMessage,
   type Settlement,
-} from "../contract/driver.js";
-import { tempDbUrl } from "../contract/node-driver.js";
+} from "../../../contract/driver.js";
+import { tempDbUrl } from "../../../contract/node-driver.js";
 import { serveHrana } from "skiff/local";
 import { bundleForEdge, edgeFetch, startEdgeSandbox } from "./edge.js";
 
@@ -115,7 +115,9 @@ export async function nodeVercelDriver(): Promise<ContractDriver & { handlers: V
  */
 export async function edgeVercelDriver(): Promise<ContractDriver> {
   const hrana = await serveHrana({ url: tempDbUrl("skiff-vercel-edge"), port: 0 });
-  const bundle = await bundleForEdge(join("test", "vercel", "edge-entry.ts"), { globalName: "__entry" });
+  const bundle = await bundleForEdge(join("test", "adapters", "vercel", "support", "edge-entry.ts"), {
+    globalName: "__entry",
+  });
   const env = { TURSO_DATABASE_URL: hrana.url, CRON_SECRET, SHOP_API_KEY_SHA256: CONTRACT_API_KEY_SHA256 };
   const runtime = startEdgeSandbox(
     bundle.code,
