@@ -1,5 +1,6 @@
 import { createClient } from "@libsql/client/web";
-import { Database, sql, type SqlQuery } from "skiff";
+import { sql, type SqlQuery } from "skiff";
+import { Database } from "skiff/adapter";
 import { nodeDatabase } from "skiff/node";
 import { serveHrana } from "../src/dev/hrana/index.js";
 import { freshDatabase } from "./lib/files.js";

@@ -1,16 +1,8 @@
+// skiff: the app author's API. What adapter authors need (runtime assembly, dispatch, backends) is skiff/adapter.
 export { Skiff, type SkiffOptions } from "./app.js";
 export { sql, isSqlQuery, type SqlQuery, type SqlValue } from "./bindings/db/sql.js";
-export {
-  Database,
-  DatabaseTransaction,
-  type Row,
-  type RunResult,
-  type BatchResult,
-  type ClientFactory,
-} from "./bindings/db/database.js";
-export { migrate, type Migration, type MigrationReport } from "./bindings/db/migrate.js";
-export { ensureSchema } from "./bindings/db/ensure-schema.js";
-export { resolveDatabaseConfig, type DatabaseConfig } from "./bindings/db/config.js";
+export type { Database, DatabaseTransaction, Row, RunResult, BatchResult } from "./bindings/db/database.js";
+export type { Migration, MigrationReport } from "./bindings/db/migrate.js";
 export type {
   KVStore,
   KVPutOptions,
@@ -19,26 +11,8 @@ export type {
   KVListKey,
   KVValue,
 } from "./bindings/kv/types.js";
-export { KVBackend, type KVEntry } from "./bindings/kv/base.js";
 export { KV_LIMITS } from "./bindings/kv/limits.js";
-export { MemoryKV } from "./bindings/kv/memory.js";
-export { LibsqlKV } from "./bindings/kv/libsql.js";
-export {
-  QUEUE_LIMITS,
-  type QueueProducer,
-  type QueueTransport,
-  type OutgoingMessage,
-  type SendOptions,
-} from "./bindings/queues/types.js";
-export { createProducer } from "./bindings/queues/producer.js";
-export { LibsqlQueueStore, type LeasedMessage, type QueueStats } from "./bindings/queues/libsql/store.js";
-export {
-  drainOnce,
-  drainQueues,
-  drainUntilIdle,
-  type DrainLimits,
-  type PullQueueRuntime,
-} from "./triggers/pull-queue.js";
+export { QUEUE_LIMITS, type QueueProducer, type SendOptions } from "./bindings/queues/types.js";
 export {
   SkiffError,
   ConfigError,
@@ -58,29 +32,26 @@ export {
   type LogSink,
   type LoggerOptions,
 } from "./logger.js";
-export { WaitUntilTracker, safeWaitUntil } from "./wait-until.js";
-export {
-  SkiffRuntime,
-  createRuntime,
-  runtimeContext,
-  type RuntimeOptions,
-  type RuntimeExecutionContext,
-} from "./runtime.js";
-export { validateCron, cronSlug, cronFromSlug, type CronEvent } from "./triggers/cron/index.js";
-export { dispatchCron } from "./triggers/dispatch-cron.js";
-export {
-  dispatchQueue,
-  type IncomingMessage,
-  type MessageResult,
-  type DispatchQueueOptions,
-} from "./triggers/dispatch-queue.js";
-export { TriggerRegistry } from "./triggers/registry.js";
-export type * from "./triggers/types.js";
-export type * from "./types.js";
-export {
-  parseWithSchema,
-  toFieldIssues,
-  type AnySchema,
-  type SchemaInput,
-  type SchemaOutput,
-} from "./schema.js";
+export { validateCron, type CronEvent } from "./triggers/cron/index.js";
+export type {
+  QueueMessage,
+  QueueBatch,
+  CronHandler,
+  QueueHandler,
+  QueueBatchHandler,
+  QueueOptions,
+} from "./triggers/types.js";
+export type {
+  PlatformName,
+  QueueSchemas,
+  Producers,
+  SkiffVariables,
+  SkiffEnv,
+  BindingsOf,
+  VariablesOf,
+  TriggerContext,
+  SkiffRoutes,
+  UntypedQueues,
+  ForeignHono,
+} from "./types.js";
+export type { AnySchema, SchemaInput, SchemaOutput } from "./schema.js";

@@ -1,13 +1,5 @@
-import {
-  createRuntime,
-  drainOnce,
-  LibsqlKV,
-  LibsqlQueueStore,
-  Skiff,
-  sql,
-  WaitUntilTracker,
-  type LogSink,
-} from "skiff";
+import { Skiff, sql, type LogSink } from "skiff";
+import { createRuntime, drainOnce, LibsqlKV, LibsqlQueueStore, WaitUntilTracker } from "skiff/adapter";
 import { nodeDatabase } from "skiff/node";
 import { z } from "zod";
 import { freshDatabase } from "../lib/files.js";

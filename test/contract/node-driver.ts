@@ -1,7 +1,8 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { drainOnce, sql } from "skiff";
+import { sql } from "skiff";
+import { drainOnce } from "skiff/adapter";
 import { serve, type SkiffServer } from "skiff/node";
 import { app } from "../../examples/shop/app.js";
 import { CONTRACT_API_KEY_SHA256, type ContractDriver, type Settlement } from "./driver.js";

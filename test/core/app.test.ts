@@ -4,7 +4,8 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import { ProblemError, Skiff, cronFromSlug, cronSlug, sql } from "skiff";
+import { ProblemError, Skiff, sql } from "skiff";
+import { cronFromSlug, cronSlug } from "skiff/adapter";
 import { createTestRuntime } from "skiff/testing";
 
 const req = (path: string, init?: RequestInit) => new Request(`http://app.test${path}`, init);

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { cronSlug, Skiff, type CronEvent } from "skiff";
+import { Skiff, type CronEvent } from "skiff";
+import { cronSlug } from "skiff/adapter";
 import { toCloudflare } from "skiff/cloudflare";
 import { createTestRuntime } from "skiff/testing";
 import { toVercel } from "skiff/vercel";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { type KVStore, LibsqlKV, MemoryKV } from "skiff";
+import { type KVStore } from "skiff";
+import { LibsqlKV, MemoryKV } from "skiff/adapter";
 import { nodeDatabase } from "skiff/node";
 
 type Clocked = { kv: KVStore; advance(ms: number): void };

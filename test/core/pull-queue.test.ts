@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
-import {
-  createLogger,
-  drainQueues,
-  drainUntilIdle,
-  type LogRecord,
-  runtimeContext,
-  safeWaitUntil,
-  Skiff,
-} from "skiff";
+import { createLogger, type LogRecord, Skiff } from "skiff";
+import { drainQueues, drainUntilIdle, runtimeContext, safeWaitUntil } from "skiff/adapter";
 import { createTestRuntime } from "skiff/testing";
 
 const Job = z.object({ n: z.number().int() });

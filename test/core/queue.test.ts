@@ -1,14 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { z } from "zod";
+import { type Logger, Skiff } from "skiff";
 import {
   createRuntime,
   dispatchQueue,
   type IncomingMessage,
-  type Logger,
   MemoryKV,
   type QueueTransport,
-  Skiff,
-} from "skiff";
+} from "skiff/adapter";
 import { nodeDatabase } from "skiff/node";
 
 const Job = z.object({ n: z.number().int() });

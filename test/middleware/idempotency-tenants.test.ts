@@ -1,12 +1,17 @@
 import type { Env, MiddlewareHandler } from "hono";
 import { SignJWT } from "jose";
-import { type IncomingMessage, type Logger, MemoryKV, type QueueSchemas, Skiff } from "skiff";
+import { type Logger, type QueueSchemas, Skiff } from "skiff";
+import { type IncomingMessage, MemoryKV } from "skiff/adapter";
 import { createTestRuntime } from "skiff/testing";
 import { tempDbUrl } from "../contract/node-driver.js";
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { apiKeyAuth, hashApiKey, jwtAuth } from "../../middleware/auth/index.js";
-import { idempotency, idempotentConsumer, type IdempotencyOptions } from "../../middleware/idempotency/index.js";
+import {
+  idempotency,
+  idempotentConsumer,
+  type IdempotencyOptions,
+} from "../../middleware/idempotency/index.js";
 
 // An Idempotency-Key names a request of one caller. Whoever else sends the same key (by accident, or because they
 // saw it) must run their own request and never receive the first caller's stored response.

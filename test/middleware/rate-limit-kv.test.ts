@@ -1,4 +1,4 @@
-import { MemoryKV } from "skiff";
+import { MemoryKV } from "skiff/adapter";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { harnesses, limited, count, times } from "./support/rate-limit.js";
 

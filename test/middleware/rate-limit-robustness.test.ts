@@ -1,5 +1,6 @@
 import { Hono } from "hono";
-import { type LogRecord, MemoryKV, type SkiffVariables, createLogger } from "skiff";
+import { type LogRecord, type SkiffVariables, createLogger } from "skiff";
+import { MemoryKV } from "skiff/adapter";
 import { afterAll, describe, expect, it, vi } from "vitest";
 import { rateLimit, type RateLimitOptions } from "../../middleware/rate-limit/index.js";
 import { harnesses, limited, statuses, times } from "./support/rate-limit.js";

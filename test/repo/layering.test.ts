@@ -73,6 +73,7 @@ function reachable(entries: string[]): Set<string> {
 
 // What a Worker or an edge function can import: the app author's API, the edge adapters, the middleware.
 const EDGE_ENTRIES = [
+  "src/adapter.ts",
   "src/index.ts",
   "src/adapters/cloudflare/index.ts",
   "src/adapters/vercel/index.ts",
@@ -124,13 +125,7 @@ describe("layering", () => {
   });
 
   it("Node built-ins appear only in the Node-only adapters, src/dev, src/cli and src/testing", () => {
-    const allowed = [
-      "src/adapters/node",
-      "src/adapters/lambda",
-      "src/dev",
-      "src/cli",
-      "src/testing",
-    ];
+    const allowed = ["src/adapters/node", "src/adapters/lambda", "src/dev", "src/cli", "src/testing"];
     expect(violations((from, _to, s) => NODE_BUILTINS.has(s) && !under(from, ...allowed))).toEqual([]);
   });
 });

@@ -1,5 +1,6 @@
 import { afterAll, describe, expect, it } from "vitest";
-import { LibsqlQueueStore, sql } from "skiff";
+import { sql } from "skiff";
+import { LibsqlQueueStore } from "skiff/adapter";
 import { nodeDatabase } from "skiff/node";
 import { tempDbUrl } from "../contract/node-driver.js";
 import { recordFigures } from "./figures.js";

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { cronSlug, Skiff, type CronEvent } from "skiff";
+import { Skiff, type CronEvent } from "skiff";
+import { cronSlug } from "skiff/adapter";
 import { toVercel, type VercelEnv } from "skiff/vercel";
 
 const SECRET = "s3cret-s3cret-s3cret";

@@ -1,6 +1,7 @@
 import { createClient } from "@libsql/client";
 import { describe, expect, it } from "vitest";
-import { Database, LibsqlQueueStore, sql } from "skiff";
+import { sql } from "skiff";
+import { Database, LibsqlQueueStore } from "skiff/adapter";
 import { toVercel } from "skiff/vercel";
 import { app } from "../../../examples/shop/app.js";
 import { CONTRACT_API_KEY, CONTRACT_API_KEY_SHA256 } from "../../contract/driver.js";

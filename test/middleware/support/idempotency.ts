@@ -1,5 +1,6 @@
 import { type Env } from "hono";
-import { type IncomingMessage, type KVStore, type Logger, MemoryKV, type QueueSchemas, Skiff } from "skiff";
+import { type KVStore, type Logger, type QueueSchemas, Skiff } from "skiff";
+import { type IncomingMessage, MemoryKV } from "skiff/adapter";
 import { createTestRuntime } from "skiff/testing";
 import { tempDbUrl } from "../../contract/node-driver.js";
 import { expect } from "vitest";

@@ -1,7 +1,8 @@
 import { join } from "node:path";
 import { createClient as createNodeClient } from "@libsql/client";
 import { createClient as createWebClient } from "@libsql/client/web";
-import { cronSlug, Database, LibsqlQueueStore, sql } from "skiff";
+import { sql } from "skiff";
+import { cronSlug, Database, LibsqlQueueStore } from "skiff/adapter";
 import { toVercel, type VercelHandlers } from "skiff/vercel";
 import { app } from "../../../../examples/shop/app.js";
 import {
