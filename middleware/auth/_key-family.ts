@@ -162,6 +162,10 @@ export function mismatch(key: KeyFamily, alg: JwtAlgorithm): string | undefined 
     const pss = family === "PS";
     if (key.kind !== "RSA" && !(pss && key.kind === "RSA-PSS")) return "it is not an RSA key";
     if (key.kind === "RSA-PSS" && !pss) return "it is restricted to RSA-PSS";
+    // WebCrypto imports an SPKI key for RSA-PSS only when it is a plain rsaEncryption key: an id-RSASSA-PSS PEM
+    // would pass here and then fail every request. Refuse it now, at setup.
+    if (key.kind === "RSA-PSS" && !key.crypto)
+      return "it is an id-RSASSA-PSS PEM, which WebCrypto cannot import; re-export it as an rsaEncryption RSA key (-----BEGIN PUBLIC KEY----- from `openssl rsa -pubout`)";
     if (key.crypto) {
       const name = pss ? "RSA-PSS" : "RSASSA-PKCS1-v1_5";
       if (key.crypto.name !== name) return `it is bound to ${key.crypto.name}`;

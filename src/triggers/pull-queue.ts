@@ -85,9 +85,10 @@ export interface DrainLimits {
 }
 
 /**
- * Drains queues one after the other: for each queue, batches until one comes back short (nothing more was
- * visible), `maxBatches` were delivered or `budgetMs` has passed since the call began. Returns messages delivered
- * per queue.
+ * Drains queues in turns: each round gives every queue still active one batch, and a queue leaves the rounds when
+ * a batch comes back short (nothing more was visible) or it has had `maxBatches`; no batch starts once `budgetMs`
+ * has passed since the call began. Turns, not one queue after the other, so a backlog on one queue cannot take the
+ * whole budget from the others. Returns messages delivered per queue.
  *
  * @example
  * ```ts
@@ -101,17 +102,19 @@ export async function drainQueues(
   waitUntil: WaitUntil,
 ): Promise<Record<string, number>> {
   const deadline = Date.now() + limits.budgetMs;
-  const delivered: Record<string, number> = {};
-  for (const queue of limits.queues ?? [...runtime.registry.queues.keys()]) {
-    const batchSize = runtime.registry.queues.get(queue)?.options.maxBatchSize ?? 10;
-    let total = 0;
-    for (let batch = 0; batch < limits.maxBatches && Date.now() < deadline; batch++) {
+  const queues = limits.queues ?? [...runtime.registry.queues.keys()];
+  const delivered: Record<string, number> = Object.fromEntries(queues.map((q) => [q, 0]));
+  let active = limits.maxBatches > 0 ? [...queues] : [];
+  for (let round = 0; active.length > 0 && round < limits.maxBatches; round++) {
+    const next: string[] = [];
+    for (const queue of active) {
+      if (Date.now() >= deadline) return delivered;
       const n = await drainOnce(runtime, store, queue, waitUntil);
-      total += n;
+      delivered[queue] = (delivered[queue] ?? 0) + n;
       // A short batch means the queue had nothing more visible; going on would only re-lease fresh retries.
-      if (n < batchSize) break;
+      if (n >= (runtime.registry.queues.get(queue)?.options.maxBatchSize ?? 10)) next.push(queue);
     }
-    delivered[queue] = total;
+    active = next;
   }
   return delivered;
 }

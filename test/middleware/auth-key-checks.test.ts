@@ -92,3 +92,14 @@ describe("jwtAuth: a key that cannot verify an allowed algorithm is a setup erro
     );
   });
 });
+
+describe("jwtAuth: an id-RSASSA-PSS PEM key", () => {
+  it("is refused at setup for PS256, since WebCrypto cannot import it and every request would answer 500", async () => {
+    const { generateKeyPairSync } = await import("node:crypto");
+    const { publicKey } = generateKeyPairSync("rsa-pss", { modulusLength: 2048 });
+    const pem = publicKey.export({ type: "spki", format: "pem" }).toString();
+    expect(() => jwtAuth({ publicKey: pem, algorithms: ["PS256"] })).toThrow(
+      /cannot verify PS256 \(it is an id-RSASSA-PSS PEM, which WebCrypto cannot import; re-export it as an rsaEncryption RSA key/,
+    );
+  });
+});
