@@ -12,7 +12,7 @@ import { nodeDatabase as libsqlNodeDatabase } from "../../src/bindings/db/node.j
 import { webDatabase } from "../../src/bindings/db/web.js";
 import { libsqlBindings } from "../../src/bindings/libsql.js";
 import { MemoryKV } from "../../src/bindings/kv/memory.js";
-import { createVercelState } from "../../src/adapters/vercel/_platform.js";
+import { createVercelState } from "../../src/adapters/vercel/runtime.js";
 import { scheduleInput } from "skiff/lambda";
 
 const root = mkdtempSync(join(tmpdir(), "skiff-bindings-db-"));

@@ -1,6 +1,6 @@
 import type { Database } from "../../bindings/db/database.js";
 import type { RuntimeOptions } from "../../runtime.js";
-import { isKVNamespace, isQueue, lookupBinding } from "./binding.js";
+import { isKVNamespace, isQueue, lookupBinding } from "./_binding.js";
 import { webDatabase } from "../../bindings/db/web.js";
 import { CloudflareKV } from "../../bindings/kv/cloudflare.js";
 import type { BindingNames } from "./options.js";

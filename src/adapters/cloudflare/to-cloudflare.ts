@@ -1,13 +1,14 @@
 import type { Env } from "hono";
 import type { BlankSchema, Schema } from "hono/types";
 import type { Skiff } from "../../app.js";
-import { createRuntime, runtimeContext, type SkiffRuntime } from "../../runtime.js";
-import { ConfigError } from "../../errors.js";
-import { cronKey } from "../../triggers/cron/index.js";
+import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import type { BindingsOf, QueueSchemas } from "../../types.js";
 import { type CloudflareOptions, resolveBindingNames } from "./options.js";
 import { cloudflareRuntimeOptions } from "./runtime.js";
-import type { CloudflareMessage, CloudflareWorker, WorkerBindings } from "./types.js";
+import { fetchHandler } from "./http.js";
+import { queueHandler } from "./queue.js";
+import { scheduledHandler } from "./scheduled.js";
+import type { CloudflareWorker, WorkerBindings } from "./types.js";
 
 /**
  * Turns a skiff app into a Cloudflare Worker: `export default toCloudflare(app)` gives workerd the `fetch`,
@@ -46,46 +47,8 @@ export function toCloudflare<
     (runtime ??= createRuntime(app, cloudflareRuntimeOptions(env as Record<string, unknown>, names)));
 
   return {
-    async fetch(request, env, ctx) {
-      return app.fetch(request, env as BindingsOf<E>, runtimeContext(runtimeFor(env), ctx));
-    },
-
-    // Awaited, not handed to waitUntil: a rejection is how Workers records a failed cron run. A run that failed on
-    // configuration (no handler for the expression, a missing binding or variable) opts out of Cloudflare's retry,
-    // which could not fix it. https://developers.cloudflare.com/workers/runtime-apis/handlers/scheduled/
-    async scheduled(controller, env, ctx) {
-      const event = { cron: controller.cron, scheduledTime: controller.scheduledTime };
-      try {
-        await runtimeFor(env).fire(event, (promise) => ctx.waitUntil(promise));
-      } catch (error) {
-        if (!app.triggers.crons.has(cronKey(controller.cron)) || isConfigError(error)) controller.noRetry?.();
-        throw error;
-      }
-    },
-
-    // Every message is settled explicitly, so nothing depends on the handler's outcome: a throw here (a batch
-    // for a queue with no consumer) is the only way the whole batch is retried.
-    // https://developers.cloudflare.com/queues/configuration/batching-retries/#explicit-acknowledgement-and-retries
-    async queue(batch, env, ctx) {
-      const queue = names.appQueue(batch.queue);
-      const incoming = batch.messages.map((m) => ({
-        id: m.id,
-        body: m.body,
-        attempts: m.attempts,
-        timestamp: m.timestamp,
-      }));
-      const results = await runtimeFor(env).deliver(queue, incoming, (promise) => ctx.waitUntil(promise));
-      const byId = new Map<string, CloudflareMessage>(batch.messages.map((m) => [m.id, m]));
-      for (const result of results) {
-        const message = byId.get(result.id);
-        if (result.outcome === "retried") message?.retry({ delaySeconds: result.delaySeconds ?? 0 });
-        else message?.ack(); // acked, dead-lettered (already sent by skiff) or dropped (logged)
-      }
-    },
+    fetch: fetchHandler((request, env, ctx) => app.fetch(request, env as BindingsOf<E>, ctx), runtimeFor),
+    scheduled: scheduledHandler(app.triggers, runtimeFor),
+    queue: queueHandler(names, runtimeFor),
   };
-}
-
-// Every handler of the run failed on configuration (one handler's error, or all of several).
-function isConfigError(error: unknown): boolean {
-  return error instanceof AggregateError ? error.errors.every(isConfigError) : error instanceof ConfigError;
 }

@@ -1,16 +1,15 @@
 // One invocation of the Lambda handler, whatever answers it (a buffered result or a response stream). Internal:
-// used by handler.ts and stream.ts.
+// used by to-lambda.ts and stream.ts.
 import type { ExecutionContext } from "hono";
 import { runtimeContext } from "../../runtime.js";
-import { type CronEvent, cronKey } from "../../triggers/cron/index.js";
-import type { TriggerRegistry } from "../../triggers/registry.js";
 import { WaitUntilTracker } from "../../wait-until.js";
-import { type LambdaBindings, type LambdaBindingsOptions, lambdaBindings } from "./bindings.js";
 import { detectLambdaEvent, unroutedEventError } from "./detect.js";
 import type { HttpEventKind } from "./http/types.js";
-import { inputCronEvent, ruleCronEvent } from "./schedule.js";
-import { handleSqsEvent, type SqsOptions } from "./sqs.js";
-import type { LambdaContext, ScheduledEvent, ScheduleInput, SqsBatchResponse, SqsEvent } from "./types.js";
+import type { LambdaBindingsOptions, SqsOptions } from "./options.js";
+import { type LambdaBindings, lambdaBindings } from "./runtime.js";
+import { handleScheduleEvent } from "./schedule.js";
+import { handleSqsEvent } from "./sqs.js";
+import type { LambdaContext, SqsBatchResponse, SqsEvent } from "./types.js";
 
 /**
  * @internal What the invoker needs of a skiff app: its triggers and options, and its `fetch`.
@@ -77,11 +76,7 @@ export function createInvoker(app: LambdaApp, options: LambdaBindingsOptions & S
       if (kind === "sqs")
         return await handleSqsEvent(bindings, event as SqsEvent, tracker.waitUntil, options);
       if (kind === "schedule-rule" || kind === "schedule-input") {
-        const fired =
-          kind === "schedule-rule"
-            ? ruleCronEvent(event as ScheduledEvent, registeredCrons(runtime.registry))
-            : inputCronEvent(event as ScheduleInput);
-        await runtime.fire(asRegistered(runtime.registry, fired), tracker.waitUntil);
+        await handleScheduleEvent(runtime, event, kind, tracker.waitUntil);
         return undefined;
       }
       return await serveHttp(event, kind, async (request) =>
@@ -91,13 +86,4 @@ export function createInvoker(app: LambdaApp, options: LambdaBindingsOptions & S
       await tracker.settle();
     }
   };
-}
-
-const registeredCrons = (registry: TriggerRegistry): string[] =>
-  [...registry.crons.values()].flatMap((list) => list[0]?.expression ?? []);
-
-// Handlers see the expression as they registered it ("0 9 * * *"), whatever spacing the schedule carried.
-function asRegistered(registry: TriggerRegistry, event: CronEvent): CronEvent {
-  const registered = registry.crons.get(cronKey(event.cron))?.[0]?.expression;
-  return registered === undefined ? event : { ...event, cron: registered };
 }

@@ -7,21 +7,8 @@ import { nodeDatabase } from "../../bindings/db/node.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import { SqsClient } from "../../bindings/queues/sqs/client.js";
 import { sqsTransport } from "../../bindings/queues/sqs/transport.js";
+import type { LambdaBindingsOptions } from "./options.js";
 import { resolveQueueUrl } from "./queue-url.js";
-
-/**
- * What the Lambda bindings are made from. `env` defaults to `process.env`, which is where Lambda puts the
- * function's configuration and credentials.
- *
- * @example
- * ```ts
- * const bindings = lambdaBindings(app, { env: process.env, queueUrls: { orders: "https://sqs.eu-west-1.amazonaws.com/123456789012/orders" } });
- * ```
- */
-export interface LambdaBindingsOptions {
-  env?: Record<string, string | undefined>;
-  queueUrls?: Readonly<Record<string, string>>;
-}
 
 /**
  * The bindings of one execution environment: the skiff runtime (`db`, `kv`, `queues`, `log`), the SQS client it

@@ -1,5 +1,7 @@
 import { SkiffError } from "../../errors.js";
 import { type CronEvent, cronKey, validateCron } from "../../triggers/cron/index.js";
+import type { SkiffRuntime } from "../../runtime.js";
+import type { TriggerRegistry } from "../../triggers/registry.js";
 import type { ScheduledEvent, ScheduleInput } from "./types.js";
 
 // EventBridge rule names allow only `[.\-_A-Za-z0-9]`, at most 64 characters
@@ -176,3 +178,34 @@ function parseTime(value: string | number | undefined, what: string): number {
 
 // "<aws.scheduler.scheduled-time>" left as is: the input was configured on something that does not fill it in.
 const isPlaceholder = (value: string): boolean => /^<[^>]*>$/.test(value);
+
+/**
+ * @internal Runs the `app.cron()` handlers of a schedule event (an EventBridge rule's Scheduled Event or a schedule
+ * input) and rejects when one fails, so EventBridge retries.
+ *
+ * @example
+ * ```ts
+ * await handleScheduleEvent(runtime, event, "schedule-input", tracker.waitUntil);
+ * ```
+ */
+export async function handleScheduleEvent(
+  runtime: SkiffRuntime,
+  event: unknown,
+  kind: "schedule-rule" | "schedule-input",
+  waitUntil: (promise: Promise<unknown>) => void,
+): Promise<void> {
+  const fired =
+    kind === "schedule-rule"
+      ? ruleCronEvent(event as ScheduledEvent, registeredCrons(runtime.registry))
+      : inputCronEvent(event as ScheduleInput);
+  await runtime.fire(asRegistered(runtime.registry, fired), waitUntil);
+}
+
+const registeredCrons = (registry: TriggerRegistry): string[] =>
+  [...registry.crons.values()].flatMap((list) => list[0]?.expression ?? []);
+
+// Handlers see the expression as they registered it ("0 9 * * *"), whatever spacing the schedule carried.
+function asRegistered(registry: TriggerRegistry, event: CronEvent): CronEvent {
+  const registered = registry.crons.get(cronKey(event.cron))?.[0]?.expression;
+  return registered === undefined ? event : { ...event, cron: registered };
+}

@@ -1,25 +1,9 @@
 import type { IncomingMessage, MessageResult } from "../../triggers/dispatch-queue.js";
 import { assertAllSucceeded, type SqsBatchResult } from "../../bindings/queues/sqs/client.js";
-import type { LambdaBindings } from "./bindings.js";
+import type { SqsOptions } from "./options.js";
+import type { LambdaBindings } from "./runtime.js";
 import { sqsQueueNames } from "./queue-url.js";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./types.js";
-
-/**
- * How SQS batches map onto the app's queues. `queueNames` maps an SQS queue name (the last segment of
- * `eventSourceARN`, with or without `.fifo`) to the app's queue name; without an override, the app queue whose
- * configured URL ends in that name, else the same name, `.fifo` removed.
- * `retryDelay: "visibility"` (the default) honours `retry({ delaySeconds })` with ChangeMessageVisibilityBatch;
- * `"ignore"` leaves every retry to the queue's visibility timeout.
- *
- * @example
- * ```ts
- * const options: SqsOptions = { queueNames: { "shop-prod-orders": "orders" }, retryDelay: "visibility" };
- * ```
- */
-export interface SqsOptions {
-  queueNames?: Readonly<Record<string, string>>;
-  retryDelay?: "visibility" | "ignore";
-}
 
 // SQS caps a message's visibility at 12 hours from its first receipt
 // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).

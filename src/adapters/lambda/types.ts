@@ -4,6 +4,8 @@
  * (see test/fixtures/aws-lambda-events) carry more and still assign.
  */
 
+import type { HttpResult } from "./http/types.js";
+
 /**
  * One SQS message as the Lambda event source mapping delivers it
  * (https://docs.aws.amazon.com/lambda/latest/dg/with-sqs.html#example-standard-queue-message-event).
@@ -124,3 +126,25 @@ export interface LambdaContext {
   getRemainingTimeInMillis?: () => number;
   [field: string]: unknown;
 }
+
+/**
+ * What the handler resolves with: the HTTP result in the shape of the source that called (API Gateway REST, HTTP
+ * API or Function URL, ALB), the partial batch response for SQS, and nothing for a schedule.
+ *
+ * @example
+ * ```ts
+ * const result: LambdaResult = await handler(event);
+ * ```
+ */
+export type LambdaResult = HttpResult | SqsBatchResponse | undefined;
+
+/**
+ * A Lambda Node.js handler (https://docs.aws.amazon.com/lambda/latest/dg/nodejs-handler.html): async, so Lambda
+ * waits for the promise and freezes the environment once it settles.
+ *
+ * @example
+ * ```ts
+ * export const handler: LambdaHandler = toLambda(app);
+ * ```
+ */
+export type LambdaHandler = (event: unknown, context?: LambdaContext) => Promise<LambdaResult>;

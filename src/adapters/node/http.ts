@@ -6,6 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError, type HttpBindings } from "@hono/node-server";
 import { problemResponse, statusTitle } from "../../errors.js";
@@ -149,4 +150,47 @@ function writeRaw(socket: Duplex, refusal: Refusal): void {
   );
   // A client that never closes its side must not keep the socket (and the server's close()) waiting.
   setTimeout(() => socket.destroy(), 1_000).unref();
+}
+
+/**
+ * @internal Closes the server within `graceMs`. Keep-alive sockets would hold close() open until they time out:
+ * each one is closed as soon as it is idle, so in-flight requests finish and nothing else waits. After the grace
+ * period what is left is cut, upgraded sockets (WebSockets) included, since Node no longer tracks those as HTTP
+ * connections.
+ *
+ * @example
+ * ```ts
+ * await closeHttp(server, sockets, 10_000);
+ * ```
+ */
+export function closeHttp(server: Server, sockets: Set<Socket>, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), 25);
+    const done = () => {
+      clearInterval(sweep);
+      clearTimeout(cut);
+      resolve();
+    };
+    const cut = setTimeout(() => {
+      server.closeAllConnections();
+      for (const socket of sockets) socket.destroy();
+      done();
+    }, graceMs);
+    server.close(done);
+    server.closeIdleConnections();
+  });
+}
+
+/**
+ * @internal The host part of the server's URL: a server bound to every interface is reached through the loopback.
+ *
+ * @example
+ * ```ts
+ * urlHost(server.address() as AddressInfo); // "127.0.0.1" for 0.0.0.0
+ * ```
+ */
+export function urlHost(address: AddressInfo): string {
+  if (address.address === "0.0.0.0") return "127.0.0.1";
+  if (address.address === "::") return "[::1]";
+  return address.family === "IPv6" ? `[${address.address}]` : address.address;
 }

@@ -1,3 +1,4 @@
-export { serve, type ServeOptions, type SkiffServer } from "./serve.js";
-export { defaultDatabaseUrl, findProjectDir, resolveListen } from "./options.js";
+export { serve } from "./to-node.js";
+export { defaultDatabaseUrl, findProjectDir, resolveListen, type ServeOptions } from "./options.js";
+export type { SkiffServer } from "./types.js";
 export { nodeDatabase } from "./database.js";

@@ -73,3 +73,46 @@ export function findProjectDir(entry: string | undefined = process.argv[1]): str
 export function defaultDatabaseUrl(projectDir: string): string {
   return `file:${pathToFileURL(join(resolve(projectDir), ".skiff", "dev.db")).pathname}`;
 }
+
+/**
+ * Options of {@link serve}. Everything has a default, so `serve(app)` runs with no account and no configuration.
+ *
+ * @example
+ * ```ts
+ * await serve(app, { port: 0, database: { url: "file:/tmp/test.db" }, scheduler: false });
+ * ```
+ */
+export interface ServeOptions {
+  /** Port to listen on; 0 picks a free one. Default: `PORT`, else 8787. */
+  port?: number;
+  /**
+   * Interface to bind. Default: `HOST`, else `127.0.0.1` (a dev server is not on the network), or `0.0.0.0` when
+   * `NODE_ENV=production`, so the built `server.mjs` answers in a container.
+   */
+  hostname?: string;
+  /** The env handlers see as `c.env` / `ctx.env`, and where `HOST`, `PORT` and `TURSO_*` are read. Default `process.env`. */
+  env?: Record<string, string | undefined>;
+  /** Database; default `TURSO_DATABASE_URL`/`TURSO_AUTH_TOKEN` from `env`, else `<projectDir>/.skiff/dev.db`. */
+  database?: { url: string; authToken?: string };
+  /**
+   * The app's project directory, where the default database lives. Default: the nearest directory with a
+   * `package.json` above the module Node started (`process.argv[1]`), so the working directory does not matter.
+   */
+  projectDir?: string;
+  /** Run the in-process cron scheduler. Default true. */
+  scheduler?: boolean;
+  /** Deliver the local durable queue to the app's consumers. Default true. */
+  queues?: boolean;
+  /** Poll interval of the local queue, for delayed, retried and cross-process messages. Default 250 ms. */
+  pollIntervalMs?: number;
+  /** Serve `/__scheduled?cron=...` to fire a cron by hand, as `wrangler dev --test-scheduled` does. Default: unless NODE_ENV=production. */
+  testScheduled?: boolean;
+  /**
+   * The upper bound of `close()` (and so of SIGTERM): how long in-flight requests, cron runs, queue batches and
+   * `waitUntil` tasks may run before they are cut. Queue messages whose handler is still running then are released
+   * and delivered again on the next start. Default 10 000 ms.
+   */
+  shutdownGraceMs?: number;
+  /** Close gracefully on SIGINT/SIGTERM and exit. Default true. */
+  handleSignals?: boolean;
+}

@@ -1,22 +1,17 @@
 import type { AddressInfo, Socket } from "node:net";
-import type { Server } from "node:http";
 import type { HttpBindings } from "@hono/node-server";
 import type { Env } from "hono";
 import type { Skiff } from "../../app.js";
-import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import { libsqlBindings } from "../../bindings/libsql.js";
-import { nodeDatabase } from "./database.js";
-import { LocalQueueWorker, settlesWithin } from "./queue-worker.js";
-import { LocalScheduler } from "./scheduler.js";
-import { createRuntime, runtimeContext } from "../../runtime.js";
+import { runtimeContext } from "../../runtime.js";
 import type { QueueSchemas } from "../../types.js";
 import { WaitUntilTracker } from "../../wait-until.js";
-import { createHttpServer } from "./http-server.js";
-import { defaultDatabaseUrl, findProjectDir, resolveListen } from "./options.js";
+import { closeHttp, createHttpServer, urlHost } from "./http.js";
+import { resolveListen, type ServeOptions } from "./options.js";
+import { LocalQueueWorker, settlesWithin } from "./queue-worker.js";
+import { nodeRuntime } from "./runtime.js";
+import { LocalScheduler } from "./scheduler.js";
 import { testScheduledRoute } from "./test-scheduled.js";
-import type { ServeOptions, SkiffServer } from "./types.js";
-
-export type { ServeOptions, SkiffServer } from "./types.js";
+import type { SkiffServer } from "./types.js";
 
 /**
  * Runs a skiff app on Node with embedded defaults: HTTP through `@hono/node-server` on `HOST`:`PORT`, libSQL in
@@ -38,15 +33,7 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
 ): Promise<SkiffServer> {
   const env = options.env ?? process.env;
   const listen = resolveListen(options, env);
-  const config =
-    options.database ??
-    resolveDatabaseConfig(env, {
-      allowFile: true,
-      fallbackUrl: defaultDatabaseUrl(options.projectDir ?? findProjectDir()),
-    });
-  const db = nodeDatabase(config);
-  const { store: queueStore, ...bindings } = libsqlBindings(db);
-  const runtime = createRuntime(app, { platform: "node", env, ...bindings });
+  const { runtime, db, queueStore } = nodeRuntime(app, options, env);
   // Fail at start-up, not on the first request, when the database cannot be opened.
   await db.client.execute("SELECT 1");
   const tracker = new WaitUntilTracker(runtime.log);
@@ -126,32 +113,4 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
     nextRuns: () => scheduler.nextRuns(),
     close,
   };
-}
-
-// Keep-alive sockets would hold close() open until they time out: close each one as soon as it is idle, so
-// in-flight requests finish and nothing else waits. After the grace period, cut what is left, upgraded sockets
-// (WebSockets) included, since Node no longer tracks those as HTTP connections.
-function closeHttp(server: Server, sockets: Set<Socket>, graceMs: number): Promise<void> {
-  return new Promise<void>((resolve) => {
-    const sweep = setInterval(() => server.closeIdleConnections(), 25);
-    const done = () => {
-      clearInterval(sweep);
-      clearTimeout(cut);
-      resolve();
-    };
-    const cut = setTimeout(() => {
-      server.closeAllConnections();
-      for (const socket of sockets) socket.destroy();
-      done();
-    }, graceMs);
-    server.close(done);
-    server.closeIdleConnections();
-  });
-}
-
-// A server bound to every interface is reached through the loopback.
-function urlHost(address: AddressInfo): string {
-  if (address.address === "0.0.0.0") return "127.0.0.1";
-  if (address.address === "::") return "[::1]";
-  return address.family === "IPv6" ? `[${address.address}]` : address.address;
 }

@@ -1,6 +1,6 @@
 import { problemResponse } from "../../errors.js";
 import type { Logger } from "../../logger.js";
-import type { VercelEnv } from "./_platform.js";
+import type { VercelEnv } from "./types.js";
 
 const encoder = new TextEncoder();
 
@@ -71,4 +71,18 @@ export async function authorizeCron(
     { detail: "Missing or wrong Authorization: Bearer <CRON_SECRET>" },
     { "www-authenticate": "Bearer" },
   );
+}
+
+/**
+ * @internal The 405 to send when a skiff path is called with another method than `allow` (comma-separated), else
+ * `undefined`.
+ *
+ * @example
+ * ```ts
+ * const refused = allowOnly(request, "GET, POST") ?? (await authorizeCron(request, env, log));
+ * ```
+ */
+export function allowOnly(request: Request, allow: string): Response | undefined {
+  if (allow.split(", ").includes(request.method)) return undefined;
+  return problemResponse(405, { detail: `Use ${allow}` }, { allow });
 }

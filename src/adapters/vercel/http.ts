@@ -1,10 +1,9 @@
-import { problemResponse } from "../../errors.js";
-import { cronFromSlug, cronKey } from "../../triggers/cron/index.js";
-import { drainQueues } from "../../triggers/pull-queue.js";
-import { authorizeCron } from "./_cron-auth.js";
-import type { VercelState } from "./_platform.js";
-import { scheduledTimeOf } from "./_scheduled-time.js";
+import type { RuntimeExecutionContext } from "../../runtime.js";
+import type { VercelWaitUntil } from "./_wait-until.js";
+import { cronEndpoint } from "./cron.js";
 import { SKIFF_PATH_PREFIX } from "./paths.js";
+import { drainEndpoint, type RequestDrainer } from "./queue.js";
+import type { VercelState } from "./runtime.js";
 
 /**
  * @internal What a skiff endpoint needs besides the request.
@@ -21,7 +20,15 @@ export interface EndpointContext {
   readonly drainBudgetMs: number;
 }
 
-type Endpoint = (request: Request, url: URL, ctx: EndpointContext) => Promise<Response>;
+/**
+ * @internal A skiff endpoint: answers a request to one of skiff's own paths.
+ *
+ * @example
+ * ```ts
+ * const endpoint: Endpoint | undefined = skiffEndpoint(url.pathname, "/api");
+ * ```
+ */
+export type Endpoint = (request: Request, url: URL, ctx: EndpointContext) => Promise<Response>;
 
 /**
  * @internal The skiff endpoint a path names, if any: `<basePath>/__skiff/cron/<slug>` or
@@ -44,71 +51,55 @@ export function skiffEndpoint(pathname: string, basePath: string): Endpoint | un
   return undefined;
 }
 
-function allowOnly(request: Request, allow: string): Response | undefined {
-  if (allow.split(", ").includes(request.method)) return undefined;
-  return problemResponse(405, { detail: `Use ${allow}` }, { allow });
+/**
+ * @internal What one isolate (edge) or instance (node) serves with, made on its first request.
+ *
+ * @example
+ * ```ts
+ * instance ??= init();
+ * const response = await handleRequest(request, instance, settings, fetch);
+ * ```
+ */
+export interface VercelInstance {
+  readonly state: VercelState;
+  readonly background: VercelWaitUntil;
+  readonly drainer: RequestDrainer | undefined;
+  /** The execution context app.fetch gets: its waitUntil finds each request's Vercel context when called. */
+  readonly context: RuntimeExecutionContext;
 }
 
-// Vercel invokes cron paths with GET (https://vercel.com/docs/cron-jobs#how-cron-jobs-work).
-async function cronEndpoint(request: Request, slug: string, ctx: EndpointContext): Promise<Response> {
-  const refused =
-    allowOnly(request, "GET") ?? (await authorizeCron(request, ctx.state.env, ctx.state.runtime.log));
-  if (refused) return refused;
-  let expression: string;
-  try {
-    expression = cronFromSlug(slug);
-  } catch {
-    return problemResponse(404, { detail: "Malformed cron path" });
-  }
-  // Run under the expression exactly as registered, so the handler sees what it registered.
-  const registered = ctx.state.runtime.registry.crons.get(cronKey(expression))?.[0]?.expression;
-  const cron = registered ?? expression;
-  const scheduledTime = scheduledTimeOf(cron, ctx.now());
-  // x-vercel-id identifies the invocation in Vercel's logs (https://vercel.com/docs/headers/response-headers#x-vercel-id).
-  const executionId = request.headers.get("x-vercel-id") ?? undefined;
-  try {
-    await ctx.state.runtime.fire(
-      { cron, scheduledTime, ...(executionId ? { executionId } : {}) },
-      ctx.waitUntil,
-    );
-  } catch {
-    // The cron dispatch has logged the failure in full; the response says only what the caller can act on.
-    return registered
-      ? problemResponse(500, { detail: `cron "${cron}" failed; see the function logs` })
-      : problemResponse(404, { detail: `no cron handler is registered for "${cron}"` });
-  }
-  return Response.json({ cron, scheduledTime: new Date(scheduledTime).toISOString(), ok: true });
-}
-
-function positiveInt(value: string | null, fallback: number): number | undefined {
-  if (value === null) return fallback;
-  const n = Number(value);
-  return Number.isInteger(n) && n > 0 ? n : undefined;
-}
-
-// GET for a vercel.json cron entry; POST for a caller that prefers it (a deploy hook, a script).
-async function drainEndpoint(request: Request, url: URL, ctx: EndpointContext): Promise<Response> {
-  const refused =
-    allowOnly(request, "GET, POST") ?? (await authorizeCron(request, ctx.state.env, ctx.state.runtime.log));
-  if (refused) return refused;
-  const only = url.searchParams.get("queue");
-  const { registry } = ctx.state.runtime;
-  if (only !== null && !registry.queues.has(only)) {
-    return problemResponse(404, { detail: `queue "${only}" has no consumer in this app` });
-  }
-  const maxBatches = positiveInt(url.searchParams.get("batches"), Number.POSITIVE_INFINITY);
-  if (maxBatches === undefined) return problemResponse(400, { detail: "batches must be a positive integer" });
-  const queues = only === null ? [...registry.queues.keys()] : [only];
-  try {
-    const delivered = await drainQueues(
-      ctx.state.runtime,
-      ctx.state.store,
-      { queues, maxBatches, budgetMs: ctx.drainBudgetMs },
-      ctx.waitUntil,
-    );
-    return Response.json({ delivered });
-  } catch (error) {
-    ctx.state.runtime.log.error("queue drain failed", { error });
-    return problemResponse(500, { detail: "queue drain failed; see the function logs" });
-  }
+/**
+ * @internal Answers one request: a skiff path (cron, drain) by its endpoint, anything else by the app, then
+ * schedules the drain after the request when one is due.
+ *
+ * @example
+ * ```ts
+ * const response = await handleRequest(request, instance, { basePath: "/api", now: Date.now, drainBudgetMs: 10_000 },
+ *   (request, env, ctx) => app.fetch(request, env, ctx));
+ * ```
+ */
+export async function handleRequest(
+  request: Request,
+  instance: VercelInstance,
+  settings: { readonly basePath: string; readonly now: () => number; readonly drainBudgetMs: number },
+  fetch: (
+    request: Request,
+    env: VercelState["env"],
+    ctx: RuntimeExecutionContext,
+  ) => Response | Promise<Response>,
+): Promise<Response> {
+  const { state, background, drainer, context } = instance;
+  const { waitUntil } = background;
+  const url = new URL(request.url);
+  const endpoint = skiffEndpoint(url.pathname, settings.basePath);
+  const response = endpoint
+    ? await endpoint(request, url, {
+        state,
+        waitUntil,
+        now: settings.now,
+        drainBudgetMs: settings.drainBudgetMs,
+      })
+    : await fetch(request, state.env, context);
+  drainer?.afterRequest(waitUntil);
+  return response;
 }

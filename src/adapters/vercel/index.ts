@@ -1,3 +1,10 @@
-export { toVercel, type VercelHandler, type VercelHandlers, type VercelOptions } from "./to-vercel.js";
-export type { LibsqlClientFactory, VercelEnv, VercelPlatform } from "./_platform.js";
+export { toVercel } from "./to-vercel.js";
+export type { VercelOptions } from "./options.js";
+export type {
+  LibsqlClientFactory,
+  VercelEnv,
+  VercelHandler,
+  VercelHandlers,
+  VercelPlatform,
+} from "./types.js";
 export { SKIFF_PATH_PREFIX, normalizeBasePath, vercelCronPath, vercelDrainPath } from "./paths.js";

@@ -1,4 +1,3 @@
-import type { Client, Config } from "@libsql/client/web";
 import type { Env } from "hono";
 import type { Skiff } from "../../app.js";
 import { webDatabase } from "../../bindings/db/web.js";
@@ -6,41 +5,11 @@ import { libsqlBindings } from "../../bindings/libsql.js";
 import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import type { QueueSchemas } from "../../types.js";
+import type { LibsqlClientFactory, VercelEnv, VercelPlatform } from "./types.js";
 
 // Defined as a string by Vercel's edge runtime (and by the `edge-runtime` sandbox) and nowhere else. Declared, not
 // imported, so that the check costs nothing and pulls in nothing.
 declare const EdgeRuntime: unknown;
-
-/**
- * Environment variables as Vercel exposes them on `process.env`.
- *
- * @example
- * ```ts
- * const env: VercelEnv = { TURSO_DATABASE_URL: "libsql://shop-acme.turso.io", CRON_SECRET: process.env.CRON_SECRET };
- * ```
- */
-export type VercelEnv = Record<string, string | undefined>;
-
-/**
- * Which Vercel runtime serves the function; what `c.var.platform` reports.
- *
- * @example
- * ```ts
- * app.get("/api/where", (c) => c.json({ edge: c.var.platform === ("vercel-edge" satisfies VercelPlatform) }));
- * ```
- */
-export type VercelPlatform = "vercel-edge" | "vercel-node";
-
-/**
- * A libSQL client factory: `createClient` from `@libsql/client/web` (edge-safe) or `@libsql/client` (node).
- *
- * @example
- * ```ts
- * import { createClient } from "@libsql/client";
- * const factory: LibsqlClientFactory = createClient;
- * ```
- */
-export type LibsqlClientFactory = (config: Config) => Client;
 
 /**
  * @internal The runtime's name, from Vercel's documented check

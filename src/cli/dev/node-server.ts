@@ -2,7 +2,7 @@
 // defaults and prints the banner. Node restarts this process whenever a file it imported changes.
 import { parseArgs } from "node:util";
 import { defaultDatabaseUrl } from "../../adapters/node/options.js";
-import { serve } from "../../adapters/node/serve.js";
+import { serve } from "../../adapters/node/to-node.js";
 import type { Skiff } from "../../app.js";
 import { describeApp } from "../app/manifest.js";
 import { loadApp } from "../app/load.js";

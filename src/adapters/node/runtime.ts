@@ -1,0 +1,49 @@
+import { resolveDatabaseConfig } from "../../bindings/db/config.js";
+import type { Database } from "../../bindings/db/database.js";
+import { libsqlBindings } from "../../bindings/libsql.js";
+import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
+import { createRuntime, type SkiffRuntime } from "../../runtime.js";
+import { nodeDatabase } from "./database.js";
+import { defaultDatabaseUrl, findProjectDir, type ServeOptions } from "./options.js";
+
+/**
+ * @internal What one Node server runs on: the skiff runtime, its database and the durable queue the worker
+ * delivers.
+ *
+ * @example
+ * ```ts
+ * const { runtime, db, queueStore } = nodeRuntime(app, {}, process.env);
+ * ```
+ */
+export interface NodeRuntime {
+  readonly runtime: SkiffRuntime;
+  readonly db: Database;
+  readonly queueStore: LibsqlQueueStore;
+}
+
+/**
+ * @internal Assembles the runtime of {@link serve}: `db` on libSQL (the `database` option, else
+ * `TURSO_DATABASE_URL`, else the project's `.skiff/dev.db`), `kv` and the durable queue in the same database.
+ * Nothing is opened here; `serve` checks the database before it listens.
+ *
+ * @example
+ * ```ts
+ * const { runtime, db } = nodeRuntime(app, { database: { url: "file:/tmp/test.db" } }, process.env);
+ * ```
+ */
+export function nodeRuntime(
+  app: Parameters<typeof createRuntime>[0],
+  options: ServeOptions,
+  env: Record<string, string | undefined>,
+): NodeRuntime {
+  const config =
+    options.database ??
+    resolveDatabaseConfig(env, {
+      allowFile: true,
+      fallbackUrl: defaultDatabaseUrl(options.projectDir ?? findProjectDir()),
+    });
+  const db = nodeDatabase(config);
+  const { store: queueStore, ...bindings } = libsqlBindings(db);
+  const runtime = createRuntime(app, { platform: "node", env, ...bindings });
+  return { runtime, db, queueStore };
+}
