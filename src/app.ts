@@ -13,7 +13,8 @@ import type {
   QueueOptions,
   QueueRegistration,
 } from "./triggers/types.js";
-import type { ForeignHono, QueueSchemas, SkiffEnv, SkiffRoutes, UntypedQueues } from "./types.js";
+import type { SkiffRoutes } from "./routes.js";
+import type { ForeignHono, QueueSchemas, SkiffEnv, UntypedQueues } from "./types.js";
 import type { LoggerOptions } from "./logger.js";
 import type { Migration } from "./bindings/db/migrate.js";
 

@@ -50,8 +50,8 @@ export type {
   BindingsOf,
   VariablesOf,
   TriggerContext,
-  SkiffRoutes,
   UntypedQueues,
   ForeignHono,
 } from "./types.js";
 export type { AnySchema, SchemaInput, SchemaOutput } from "./schema.js";
+export type { SkiffRoutes } from "./routes.js";

@@ -128,4 +128,21 @@ describe("layering", () => {
     const allowed = ["src/adapters/node", "src/adapters/lambda", "src/dev", "src/cli", "src/testing"];
     expect(violations((from, _to, s) => NODE_BUILTINS.has(s) && !under(from, ...allowed))).toEqual([]);
   });
+
+  it("every adapter follows one template: index, to-<platform>, runtime, options, types", () => {
+    const adapters = readdirSync(join(root, "src/adapters"));
+    expect(adapters.length).toBeGreaterThanOrEqual(4);
+    for (const platform of adapters) {
+      const files = readdirSync(join(root, "src/adapters", platform));
+      for (const file of ["index.ts", `to-${platform}.ts`, "runtime.ts", "options.ts", "types.ts"])
+        expect(files, `src/adapters/${platform}`).toContain(file);
+    }
+  });
+
+  it("keeps source files small: none past ~300 lines", () => {
+    const long = [...graph.keys()]
+      .map((file) => [file, readFileSync(join(root, file), "utf8").split("\n").length] as const)
+      .filter(([, lines]) => lines > 330);
+    expect(long).toEqual([]);
+  });
 });
