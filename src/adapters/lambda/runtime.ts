@@ -2,7 +2,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { databaseFilePath } from "../../bindings/db/client-options.js";
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import { libsqlBindings } from "../../bindings/libsql.js";
+import { LibsqlKV } from "../../bindings/kv/libsql.js";
 import { nodeDatabase } from "../../bindings/db/node.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import { SqsClient } from "../../bindings/queues/sqs/client.js";
@@ -64,7 +64,7 @@ export function lambdaBindings(
     platform: "lambda",
     env,
     db: () => db,
-    kv: libsqlBindings(db).kv,
+    kv: () => new LibsqlKV(db),
     // The URL is resolved on each send, so a queue the function never sends to needs no variable.
     queue: (name) => sqsTransport(sqs, name, () => queueUrl(name)),
   });

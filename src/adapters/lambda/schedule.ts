@@ -198,14 +198,9 @@ export async function handleScheduleEvent(
     kind === "schedule-rule"
       ? ruleCronEvent(event as ScheduledEvent, registeredCrons(runtime.registry))
       : inputCronEvent(event as ScheduleInput);
-  await runtime.fire(asRegistered(runtime.registry, fired), waitUntil);
+  // The dispatch hands each handler its expression as registered, whatever spacing the schedule carried.
+  await runtime.fire(fired, waitUntil);
 }
 
 const registeredCrons = (registry: TriggerRegistry): string[] =>
   [...registry.crons.values()].flatMap((list) => list[0]?.expression ?? []);
-
-// Handlers see the expression as they registered it ("0 9 * * *"), whatever spacing the schedule carried.
-function asRegistered(registry: TriggerRegistry, event: CronEvent): CronEvent {
-  const registered = registry.crons.get(cronKey(event.cron))?.[0]?.expression;
-  return registered === undefined ? event : { ...event, cron: registered };
-}

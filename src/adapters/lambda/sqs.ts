@@ -5,6 +5,8 @@ import type { LambdaBindings } from "./runtime.js";
 import { sqsQueueNames } from "./queue-url.js";
 import type { SqsBatchResponse, SqsEvent, SqsRecord } from "./types.js";
 
+const queueMappings = new WeakMap<LambdaBindings, (sqsName: string) => string>();
+
 // SQS caps a message's visibility at 12 hours from its first receipt
 // (https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ChangeMessageVisibility.html).
 const MAX_VISIBILITY_SECONDS = 43_200;
@@ -34,7 +36,12 @@ export async function handleSqsEvent(
   for (const record of event.Records)
     byQueue.set(record.eventSourceARN, [...(byQueue.get(record.eventSourceARN) ?? []), record]);
 
-  const appQueue = sqsQueueNames(bindings.runtime.registry.schemas, options.queueNames, bindings.queueUrl);
+  // The mapping is built once per execution environment: the overrides and the queue URLs do not change.
+  let appQueue = queueMappings.get(bindings);
+  if (!appQueue) {
+    appQueue = sqsQueueNames(bindings.runtime.registry.schemas, options.queueNames, bindings.queueUrl);
+    queueMappings.set(bindings, appQueue);
+  }
   const batchItemFailures: SqsBatchResponse["batchItemFailures"] = [];
   for (const [arn, records] of byQueue) {
     const sqsName = arn.slice(arn.lastIndexOf(":") + 1);

@@ -25,22 +25,21 @@ export async function cronEndpoint(request: Request, slug: string, ctx: Endpoint
   } catch {
     return problemResponse(404, { detail: "Malformed cron path" });
   }
-  // Run under the expression exactly as registered, so the handler sees what it registered.
-  const registered = ctx.state.runtime.registry.crons.get(cronKey(expression))?.[0]?.expression;
-  const cron = registered ?? expression;
-  const scheduledTime = scheduledTimeOf(cron, ctx.now());
+  // An unregistered slug is a 404 before anything parses it: it may not even be a valid expression (a hand-written
+  // path, a vercel.json from another app). The dispatch hands each handler its expression as registered.
+  if (!ctx.state.runtime.registry.crons.has(cronKey(expression)))
+    return problemResponse(404, { detail: `no cron handler is registered for "${expression}"` });
+  const scheduledTime = scheduledTimeOf(expression, ctx.now());
   // x-vercel-id identifies the invocation in Vercel's logs (https://vercel.com/docs/headers/response-headers#x-vercel-id).
   const executionId = request.headers.get("x-vercel-id") ?? undefined;
   try {
     await ctx.state.runtime.fire(
-      { cron, scheduledTime, ...(executionId ? { executionId } : {}) },
+      { cron: expression, scheduledTime, ...(executionId ? { executionId } : {}) },
       ctx.waitUntil,
     );
   } catch {
     // The cron dispatch has logged the failure in full; the response says only what the caller can act on.
-    return registered
-      ? problemResponse(500, { detail: `cron "${cron}" failed; see the function logs` })
-      : problemResponse(404, { detail: `no cron handler is registered for "${cron}"` });
+    return problemResponse(500, { detail: `cron "${expression}" failed; see the function logs` });
   }
-  return Response.json({ cron, scheduledTime: new Date(scheduledTime).toISOString(), ok: true });
+  return Response.json({ cron: expression, scheduledTime: new Date(scheduledTime).toISOString(), ok: true });
 }

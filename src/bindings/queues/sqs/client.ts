@@ -1,5 +1,5 @@
 // The two SQS calls skiff makes (SendMessageBatch, ChangeMessageVisibilityBatch) over the AWS JSON protocol, signed
-// with SigV4 by aws4fetch. Internal: used by _sqs-transport.ts and sqs.ts.
+// with SigV4 by aws4fetch. Used by the SQS transport (./transport.ts) and the Lambda adapter's SQS handling.
 import { AwsClient } from "aws4fetch";
 import { ConfigError, SkiffError } from "../../../errors.js";
 
