@@ -44,20 +44,17 @@ export function createHttpServer(
       return problemResponse(500, {});
     },
   });
-  // Responses in progress per socket, so a parser error on a pipelined request never writes into one of them.
-  const inFlight = new WeakMap<Duplex, Set<ServerResponse>>();
   const server = createServer({ requireHostHeader: false }, (request, response) => {
     const refusal = refuseRequest(request);
     if (refusal) return void answer(response, refusal);
-    const socket = request.socket;
-    const responses = inFlight.get(socket) ?? new Set();
-    inFlight.set(socket, responses.add(response));
-    response.once("close", () => responses.delete(response));
     void listener(request, response);
   });
   server.on("clientError", (error: Error & { code?: string }, socket: Duplex) => {
-    const started = [...(inFlight.get(socket) ?? [])].some((r) => r.headersSent);
-    if (error.code === "ECONNRESET" || !socket.writable || started) return void socket.destroy();
+    // A parser error on a pipelined request must never write into a response already under way. Node tracks the
+    // socket's current response as `_httpMessage`, which is what its own default clientError handler checks, so no
+    // per-request bookkeeping is needed here.
+    const current = (socket as Duplex & { _httpMessage?: ServerResponse | null })._httpMessage;
+    if (error.code === "ECONNRESET" || !socket.writable || current?.headersSent) return void socket.destroy();
     writeRaw(socket, parserRefusal(error));
   });
   server.on("checkExpectation", (_request: IncomingMessage, response: ServerResponse) => {
