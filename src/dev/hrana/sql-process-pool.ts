@@ -144,9 +144,11 @@ export class SqlProcessPool {
   async close(): Promise<void> {
     this.#closed = true;
     clearInterval(this.#watchdog);
-    const exits = this.#procs
-      .filter((p) => p.child.exitCode === null && p.child.signalCode === null)
-      .map((p) => new Promise<void>((resolve) => p.child.once("exit", () => resolve())));
+    const running = this.#procs.filter((p) => p.child.exitCode === null && p.child.signalCode === null);
+    // Idle processes are unref'd so they never keep the server's process alive; waiting for their exit must, or a
+    // process with nothing else to do ends before the exit arrives and close() never settles.
+    for (const proc of running) this.#ref(proc);
+    const exits = running.map((p) => new Promise<void>((resolve) => p.child.once("exit", () => resolve())));
     for (const proc of this.#procs) this.#kill(proc, "[skiff] the Hrana server is shutting down");
     await Promise.all(exits);
   }
