@@ -1,6 +1,5 @@
 import type { ExecutionContext } from "hono";
 import { Database } from "./bindings/db/database.js";
-import { LibsqlKV } from "./bindings/kv/libsql.js";
 import type { Migration } from "./bindings/db/migrate.js";
 import type { KVStore } from "./bindings/kv/types.js";
 import { createProducer } from "./bindings/queues/producer.js";
@@ -194,7 +193,7 @@ export function detachedRuntime(app: Parameters<typeof createRuntime>[0]): Skiff
       platform: "none",
       env: {},
       db: unavailable,
-      kv: () => new LibsqlKV(unavailable()),
+      kv: () => unavailableKV,
       queue: () => ({ send: () => Promise.reject(missingRuntime()) }),
     });
     detached.set(app.triggers, runtime);
@@ -203,6 +202,11 @@ export function detachedRuntime(app: Parameters<typeof createRuntime>[0]): Skiff
 }
 
 const detached = new WeakMap<TriggerRegistry, SkiffRuntime>();
+
+// The detached runtime's KV: every call fails like its db and queues. Not a libSQL KV over a failing database, so
+// no Worker bundle carries the libSQL KV backend just for this.
+const refuse = (): Promise<never> => Promise.reject(missingRuntime());
+const unavailableKV: KVStore = { get: refuse, put: refuse, delete: refuse, list: refuse };
 
 /** @internal Thrown when a binding is used by a request that reached the app without an adapter. */
 export function missingRuntime(): SkiffError {
