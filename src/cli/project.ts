@@ -42,6 +42,11 @@ export interface Project {
   readonly entries: Readonly<Partial<Record<TargetName, string>>>;
   /** `skiff.env`: the environment variables the app reads besides skiff's own. */
   readonly env: readonly EnvVariable[];
+  /**
+   * `skiff.vercel.drainSchedule`: when Vercel calls the queue drain path (default `0 0 * * *`, the most Hobby
+   * allows), or `false` for no drain cron. On Pro, `"* * * * *"` bounds idle-time delivery latency to a minute.
+   */
+  readonly vercelDrainSchedule?: string | false;
   /** Paths relative to the root, for messages. */
   rel(file: string): string;
 }
@@ -53,6 +58,7 @@ interface PackageConfig {
   outDir?: string;
   entries?: Record<string, unknown>;
   env?: Record<string, unknown>;
+  vercel?: { drainSchedule?: unknown };
 }
 
 /**
@@ -85,6 +91,7 @@ export function resolveProject(options: { root?: string; app?: string | undefine
     outDir: resolve(root, config.outDir ?? ".skiff/build"),
     entries: parseEntries(root, file, config.entries),
     env: parseEnv(file, config.env),
+    ...drainScheduleOf(file, config.vercel),
     // Relative inside the project, absolute outside it (a "../../../tmp/x" path helps nobody).
     rel: (path) => {
       const rel = relative(root, path);
@@ -108,7 +115,7 @@ function readPackageConfig(file: string): PackageConfig {
     if (field[key] !== undefined && typeof field[key] !== "string")
       throw new CliError(`"skiff.${key}" in ${file} must be a string`);
   }
-  for (const key of ["entries", "env"] as const) {
+  for (const key of ["entries", "env", "vercel"] as const) {
     if (field[key] !== undefined && !isObject(field[key]))
       throw new CliError(`"skiff.${key}" in ${file} must be an object`);
   }
@@ -172,4 +179,16 @@ function isObject(value: unknown): value is Record<string, unknown> {
  */
 export function appDir(project: Project): string {
   return dirname(project.app);
+}
+
+// "vercel": { "drainSchedule": "* * * * *" } (or false); the expression itself is validated with the app's crons.
+function drainScheduleOf(
+  file: string,
+  vercel: PackageConfig["vercel"],
+): { vercelDrainSchedule?: string | false } {
+  const value = vercel?.drainSchedule;
+  if (value === undefined) return {};
+  if (value !== false && (typeof value !== "string" || !value.trim()))
+    throw new CliError(`"skiff.vercel.drainSchedule" in ${file} must be a cron expression or false`);
+  return { vercelDrainSchedule: value };
 }

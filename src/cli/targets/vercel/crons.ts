@@ -29,13 +29,21 @@ function moreThanDaily(expression: string): boolean {
  */
 export function planProblems(input: TargetInput, file: string): Problem[] {
   if (pickPlan(input.plan, PLANS.vercel) !== "hobby") return [];
-  return input.manifest.crons
+  const problems: Problem[] = input.manifest.crons
     .filter((c) => moreThanDaily(c.expression))
     .map((c) => ({
       target: "vercel",
       file,
       message: `cron "${c.expression}" runs more than once a day, which the Hobby plan refuses (on Pro, pass --plan pro)`,
     }));
+  const drain = input.project.vercelDrainSchedule;
+  if (typeof drain === "string" && input.app.triggers.queues.size > 0 && moreThanDaily(drain))
+    problems.push({
+      target: "vercel",
+      file,
+      message: `skiff.vercel.drainSchedule "${drain}" runs more than once a day, which the Hobby plan refuses (on Pro, pass --plan pro)`,
+    });
+  return problems;
 }
 
 /**
@@ -58,10 +66,16 @@ export async function vercelCrons(
   const problems = planProblems(input, file);
   const files: string[] = [];
   try {
-    const diff = await checkVercelJson(input.app, vercelJson, { basePath });
+    const options = {
+      basePath,
+      ...(input.project.vercelDrainSchedule === undefined
+        ? {}
+        : { drainSchedule: input.project.vercelDrainSchedule }),
+    };
+    const diff = await checkVercelJson(input.app, vercelJson, options);
     if (write) {
       if (!problems.length && (!diff.ok || !existsSync(vercelJson))) {
-        await writeVercelJson(input.app, vercelJson, { basePath });
+        await writeVercelJson(input.app, vercelJson, options);
         files.push(vercelJson);
       }
     } else {
