@@ -1,40 +1,14 @@
 import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import type { Env } from "hono";
-import { type QueueSchemas, Skiff, sql } from "skiff";
-import { nodeDatabase, serve, type ServeOptions, type SkiffServer } from "skiff/node";
+import { Skiff, sql } from "skiff";
+import { nodeDatabase } from "skiff/node";
 import { tempDbUrl } from "../../contract/node-driver.js";
+import { forget, start, until } from "./support/servers.js";
 
-const servers: SkiffServer[] = [];
-async function start<E extends Env, Q extends QueueSchemas>(
-  app: Skiff<E, Q>,
-  url: string,
-  options: ServeOptions = {},
-) {
-  const server = await serve(app, {
-    port: 0,
-    env: {},
-    database: { url },
-    handleSignals: false,
-    pollIntervalMs: 20,
-    ...options,
-  });
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
+afterEach(() => {
   vi.useRealTimers();
-  await Promise.all(servers.splice(0).map((s) => s.close()));
 });
-
-const until = async (check: () => Promise<boolean>, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
 
 describe("serve(): the Node target", () => {
   it("fires crons from the in-process scheduler in UTC, on the minute", async () => {
@@ -137,7 +111,7 @@ describe("serve(): the Node target", () => {
     release();
     expect(await inFlight).toBe("finished");
     await closed;
-    servers.splice(0); // already closed
+    forget(server); // already closed
     await expect(fetch(`${server.url}/slow`)).rejects.toThrow();
     // The waitUntil task ran to completion before close() resolved.
     const check = nodeDatabase({ url });

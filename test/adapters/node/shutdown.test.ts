@@ -3,42 +3,20 @@ import { writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
-import { afterEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { z } from "zod";
 import type { Env } from "hono";
 import { type LogRecord, type QueueSchemas, Skiff } from "skiff";
-import { serve, type ServeOptions, type SkiffServer } from "skiff/node";
+import type { ServeOptions } from "skiff/node";
 import { tempDbUrl } from "../../contract/node-driver.js";
+import { forget, start as startServer, until } from "./support/servers.js";
 
-const servers: SkiffServer[] = [];
-async function start<E extends Env, Q extends QueueSchemas>(
+// The scheduler stays off unless a test turns it on: these tests are about queue handlers and shutdown.
+const start = <E extends Env, Q extends QueueSchemas>(
   app: Skiff<E, Q>,
   url: string,
   options: ServeOptions = {},
-) {
-  const server = await serve(app, {
-    port: 0,
-    env: {},
-    database: { url },
-    handleSignals: false,
-    pollIntervalMs: 20,
-    scheduler: false,
-    ...options,
-  });
-  servers.push(server);
-  return server;
-}
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((s) => s.close()));
-});
-
-const until = async (check: () => boolean | Promise<boolean>, ms = 5_000) => {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error("condition not met in time");
-    await new Promise((r) => setTimeout(r, 20));
-  }
-};
+) => startServer(app, url, { scheduler: false, ...options });
 const forever = () => new Promise<never>(() => undefined);
 const Job = z.object({ n: z.number() });
 
@@ -59,7 +37,7 @@ describe("serve(): shutdown has an upper bound, and a stuck queue handler loses 
     const began = Date.now();
     await server.close();
     const tookMs = Date.now() - began;
-    servers.splice(servers.indexOf(server), 1);
+    forget(server); // already closed
     expect(tookMs).toBeGreaterThanOrEqual(290);
     expect(tookMs).toBeLessThan(2_000);
     expect(logs.find((r) => r.msg.includes("released for redelivery"))).toMatchObject({ released: 3 });
@@ -102,7 +80,7 @@ describe("serve(): shutdown has an upper bound, and a stuck queue handler loses 
     const began = Date.now();
     await server.close();
     expect(Date.now() - began).toBeLessThan(2_000);
-    servers.splice(servers.indexOf(server), 1);
+    forget(server); // already closed
 
     const again = new Skiff({ queues: { jobs: Job } });
     const got: number[] = [];
