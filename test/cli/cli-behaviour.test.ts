@@ -1,36 +1,13 @@
-import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { Writable } from "node:stream";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { checkArgs, closest } from "../../src/cli/commands/shared.js";
 import { CliError } from "../../src/cli/errors.js";
 import { createOutput } from "../../src/cli/output.js";
+import { fixtures, skiff } from "./support/run-skiff.js";
 
 // The `skiff` executable as users run it, output piped (not a TTY), and its Output in-process with fake TTYs.
-const repo = fileURLToPath(new URL("../..", import.meta.url));
-const fixtures = fileURLToPath(new URL("./fixtures", import.meta.url));
-const bin = join(repo, "src/cli/bin.mjs");
 const ANSI = /\x1b[[\]]/;
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function skiff(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const { NO_COLOR: _n, FORCE_COLOR: _f, ...base } = process.env;
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: repo, env: { ...base, ...env } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 class Capture extends Writable {
   text = "";

@@ -1,33 +1,11 @@
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { bin, fixtures, repo, skiff } from "./support/run-skiff.js";
 
 // The `skiff` executable as users run it: the package.json bin, in a child process, output piped (not a TTY).
-const repo = fileURLToPath(new URL("../..", import.meta.url));
-const fixtures = fileURLToPath(new URL("./fixtures", import.meta.url));
-const bin = join(repo, "src/cli/bin.mjs");
 const ANSI = /\x1b\[/;
-
-interface Ran {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-function skiff(args: string[], env: Record<string, string> = {}): Promise<Ran> {
-  return new Promise((resolve) => {
-    const { NO_COLOR: _n, FORCE_COLOR: _f, ...base } = process.env;
-    execFile(
-      process.execPath,
-      [bin, ...args],
-      { cwd: repo, env: { ...base, ...env } },
-      (error, stdout, stderr) => {
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
-      },
-    );
-  });
-}
 
 describe("the skiff executable", () => {
   it("answers --help for the program and every command, without colours when piped", async () => {
