@@ -62,3 +62,28 @@ export class WaitUntilTracker {
     while (this.#pending.size > 0) await Promise.all([...this.#pending]);
   }
 }
+
+/**
+ * Whether `work` settles (either way) within `ms`; never times out when `ms` is not finite. Shutdown uses it to bound
+ * each wait by its grace, so a handler that never returns cannot hold a server open: every long-running adapter
+ * (Node, Bun, Deno) waits for its cron runs, queue batches and `waitUntil` tasks through this one helper.
+ *
+ * @example
+ * ```ts
+ * if (!(await settlesWithin(runs, 5_000))) log.warn("abandoned runs still in progress");
+ * ```
+ */
+export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  const settled = work.then(
+    () => true,
+    () => true,
+  );
+  if (!Number.isFinite(ms)) return settled;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms), false)));
+  try {
+    return await Promise.race([settled, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

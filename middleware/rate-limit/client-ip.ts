@@ -65,6 +65,17 @@ function rawAddress(c: Context, trustedProxies: number): string | undefined {
           .filter(Boolean) ?? [];
       return hops[hops.length - 1 - trustedProxies];
     }
+    case "deno": {
+      // skiff/deno passes Deno.serve's connection info as the env (remoteAddr: Deno.NetAddr).
+      const remote = (c.env ?? {}) as { remoteAddr?: { hostname?: unknown } };
+      const host = remote.remoteAddr?.hostname;
+      return typeof host === "string" && host ? host : undefined;
+    }
+    case "bun": {
+      // Bun.serve hands the server to fetch as its second argument, which Hono exposes as c.env.
+      const server = (c.env ?? {}) as { server?: { requestIP?(r: Request): { address: string } | null } };
+      return server.server?.requestIP?.(c.req.raw)?.address ?? undefined;
+    }
     default: {
       // Node (skiff's serve() or @hono/node-server directly); anything else has no address we can trust.
       const remote = env.incoming?.socket?.remoteAddress;

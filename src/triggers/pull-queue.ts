@@ -26,8 +26,8 @@ export interface PullQueueRuntime extends Pick<TriggerRuntime, "registry" | "log
 /**
  * Leases one batch from the libSQL queue, delivers it to the app's consumer with the core contract
  * (`runtime.deliver`), and settles it. Returns how many messages were delivered (0 when the queue was empty or has
- * no consumer). Every pull-based delivery (the Node worker, Vercel's drain path and after-request rounds,
- * skiff/testing) is a schedule of calls of this function.
+ * no consumer). Every pull-based delivery (`PullQueueWorker` of the Node and Bun servers, Vercel's drain path and
+ * after-request rounds, skiff/testing) is a schedule of calls of this function.
  *
  * @example
  * ```ts

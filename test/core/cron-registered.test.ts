@@ -4,7 +4,7 @@ import { cronSlug } from "skiff/adapter";
 import { toCloudflare } from "skiff/cloudflare";
 import { createTestRuntime } from "skiff/testing";
 import { toVercel } from "skiff/vercel";
-import { LocalScheduler } from "../../src/adapters/node/scheduler.js";
+import { LocalScheduler } from "../../src/triggers/scheduler.js";
 
 const quiet = { level: "error" as const, sink: () => undefined };
 

@@ -1,7 +1,7 @@
 import { Cron } from "croner";
 import { describe, expect, it } from "vitest";
 import { validateCron } from "skiff";
-import { nextRun } from "../../src/adapters/node/scheduler.js";
+import { nextRun } from "../../src/triggers/scheduler.js";
 import { parseCron } from "../../src/triggers/cron/index.js";
 
 const VALID = [

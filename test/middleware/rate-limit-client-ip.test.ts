@@ -42,6 +42,19 @@ describe("client IP (the platform's trusted source only)", () => {
     expect(await withContext({ "x-forwarded-for": "6.6.6.6" })).toBe("198.51.100.2");
   });
 
+  it("reads Deno.serve's connection info on Deno (remoteAddr.hostname), never a header", async () => {
+    expect(
+      await ipApp("deno", { remoteAddr: { transport: "tcp", hostname: "203.0.113.11", port: 5 } })({}),
+    ).toBe("203.0.113.11");
+    expect(await ipApp("deno", {})({ "x-forwarded-for": "6.6.6.6" })).toBe("unknown");
+  });
+
+  it("asks Bun's server for the peer address on Bun (the shape Bun.serve hands to fetch), never a header", async () => {
+    const server = { requestIP: (r: Request) => (r.url ? { address: "::ffff:203.0.113.10" } : null) };
+    expect(await ipApp("bun", { server })({ "x-forwarded-for": "6.6.6.6" })).toBe("203.0.113.10");
+    expect(await ipApp("bun", {})({ "x-forwarded-for": "6.6.6.6" })).toBe("unknown");
+  });
+
   it("reads the socket on Node, normalises IPv4-mapped addresses, and keys IPv6 by /64", async () => {
     expect(await ipApp("node", { incoming: { socket: { remoteAddress: "::ffff:127.0.0.1" } } })({})).toBe(
       "127.0.0.1",

@@ -6,7 +6,7 @@ import {
   type Server,
   type ServerResponse,
 } from "node:http";
-import type { AddressInfo, Socket } from "node:net";
+import type { Socket } from "node:net";
 import type { Duplex } from "node:stream";
 import { getRequestListener, RequestError, type HttpBindings } from "@hono/node-server";
 import { problemResponse, statusTitle } from "../../errors.js";
@@ -176,18 +176,4 @@ export function closeHttp(server: Server, sockets: Set<Socket>, graceMs: number)
     server.close(done);
     server.closeIdleConnections();
   });
-}
-
-/**
- * @internal The host part of the server's URL: a server bound to every interface is reached through the loopback.
- *
- * @example
- * ```ts
- * urlHost(server.address() as AddressInfo); // "127.0.0.1" for 0.0.0.0
- * ```
- */
-export function urlHost(address: AddressInfo): string {
-  if (address.address === "0.0.0.0") return "127.0.0.1";
-  if (address.address === "::") return "[::1]";
-  return address.family === "IPv6" ? `[${address.address}]` : address.address;
 }

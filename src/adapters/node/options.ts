@@ -1,42 +1,7 @@
 import { existsSync } from "node:fs";
 import { dirname, join, resolve, sep } from "node:path";
 import { pathToFileURL } from "node:url";
-import { ConfigError } from "../../errors.js";
-
-/**
- * Where {@link serve} listens: explicit options win, then `HOST` and `PORT` from the env, then the defaults
- * (`127.0.0.1` in development so a dev server is not on the network, `0.0.0.0` when `NODE_ENV=production` so the
- * built `server.mjs` answers in a container; port 8787, as `wrangler dev`). A port that is not 0-65535 is refused
- * with a message naming the variable or option.
- *
- * @example
- * ```ts
- * resolveListen({}, { PORT: "3000", NODE_ENV: "production" }); // { hostname: "0.0.0.0", port: 3000 }
- * ```
- */
-export function resolveListen(
-  options: { port?: number; hostname?: string },
-  env: Record<string, string | undefined>,
-): { hostname: string; port: number } {
-  const hostname =
-    options.hostname ?? (env.HOST?.trim() || (env.NODE_ENV === "production" ? "0.0.0.0" : "127.0.0.1"));
-  if (options.port !== undefined) return { hostname, port: checkPort(options.port, "the port option") };
-  const raw = env.PORT?.trim();
-  if (!raw) return { hostname, port: 8787 };
-  if (!/^\d+$/.test(raw))
-    throw new ConfigError(`PORT is "${raw}", not a port number: set it to 0-65535 (0 picks a free port)`, {
-      variable: "PORT",
-    });
-  return { hostname, port: checkPort(Number(raw), "PORT") };
-}
-
-function checkPort(port: number, name: string): number {
-  if (!Number.isInteger(port) || port < 0 || port > 65_535)
-    throw new ConfigError(`${name} is ${port}, not a port number: use 0-65535 (0 picks a free port)`, {
-      variable: name === "PORT" ? "PORT" : "port",
-    });
-  return port;
-}
+import type { LocalServerOptions } from "../../local-server.js";
 
 /**
  * The app's project directory: the nearest directory with a `package.json` above `entry` (default: the module
@@ -75,23 +40,16 @@ export function defaultDatabaseUrl(projectDir: string): string {
 }
 
 /**
- * Options of {@link serve}. Everything has a default, so `serve(app)` runs with no account and no configuration.
+ * Options of {@link serve}: those of every local server (`port`, `hostname`, `env`, `queues`, `pollIntervalMs`,
+ * `testScheduled`, `shutdownGraceMs`, `handleSignals`; see `LocalServerOptions`) plus where Node's database lives
+ * and its scheduler. Everything has a default, so `serve(app)` runs with no account and no configuration.
  *
  * @example
  * ```ts
  * await serve(app, { port: 0, database: { url: "file:/tmp/test.db" }, scheduler: false });
  * ```
  */
-export interface ServeOptions {
-  /** Port to listen on; 0 picks a free one. Default: `PORT`, else 8787. */
-  port?: number;
-  /**
-   * Interface to bind. Default: `HOST`, else `127.0.0.1` (a dev server is not on the network), or `0.0.0.0` when
-   * `NODE_ENV=production`, so the built `server.mjs` answers in a container.
-   */
-  hostname?: string;
-  /** The env handlers see as `c.env` / `ctx.env`, and where `HOST`, `PORT` and `TURSO_*` are read. Default `process.env`. */
-  env?: Record<string, string | undefined>;
+export interface ServeOptions extends LocalServerOptions {
   /** Database; default `TURSO_DATABASE_URL`/`TURSO_AUTH_TOKEN` from `env`, else `<projectDir>/.skiff/dev.db`. */
   database?: { url: string; authToken?: string };
   /**
@@ -101,18 +59,4 @@ export interface ServeOptions {
   projectDir?: string;
   /** Run the in-process cron scheduler. Default true. */
   scheduler?: boolean;
-  /** Deliver the local durable queue to the app's consumers. Default true. */
-  queues?: boolean;
-  /** Poll interval of the local queue, for delayed, retried and cross-process messages. Default 250 ms. */
-  pollIntervalMs?: number;
-  /** Serve `/__scheduled?cron=...` to fire a cron by hand, as `wrangler dev --test-scheduled` does. Default: unless NODE_ENV=production. */
-  testScheduled?: boolean;
-  /**
-   * The upper bound of `close()` (and so of SIGTERM): how long in-flight requests, cron runs, queue batches and
-   * `waitUntil` tasks may run before they are cut. Queue messages whose handler is still running then are released
-   * and delivered again on the next start. Default 10 000 ms.
-   */
-  shutdownGraceMs?: number;
-  /** Close gracefully on SIGINT/SIGTERM and exit. Default true. */
-  handleSignals?: boolean;
 }

@@ -2,15 +2,16 @@ import type { AddressInfo, Socket } from "node:net";
 import type { HttpBindings } from "@hono/node-server";
 import type { Env } from "hono";
 import type { Skiff } from "../../app.js";
+import { localServer, resolveListen } from "../../local-server.js";
 import { runtimeContext } from "../../runtime.js";
+import { PullQueueWorker } from "../../triggers/pull-queue-worker.js";
+import { LocalScheduler } from "../../triggers/scheduler.js";
+import { testScheduledRoute } from "../../triggers/test-scheduled.js";
 import type { QueueSchemas } from "../../types.js";
 import { WaitUntilTracker } from "../../wait-until.js";
-import { closeHttp, createHttpServer, urlHost } from "./http.js";
-import { resolveListen, type ServeOptions } from "./options.js";
-import { LocalQueueWorker, settlesWithin } from "./queue-worker.js";
+import { closeHttp, createHttpServer } from "./http.js";
+import type { ServeOptions } from "./options.js";
 import { nodeRuntime } from "./runtime.js";
-import { LocalScheduler } from "./scheduler.js";
-import { testScheduledRoute } from "./test-scheduled.js";
 import type { SkiffServer } from "./types.js";
 
 /**
@@ -38,7 +39,7 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
   await db.client.execute("SELECT 1");
   const tracker = new WaitUntilTracker(runtime.log);
   const scheduler = new LocalScheduler(runtime, tracker.waitUntil);
-  const worker = new LocalQueueWorker(runtime, queueStore, tracker.waitUntil, options.pollIntervalMs);
+  const worker = new PullQueueWorker(runtime, queueStore, tracker.waitUntil, options.pollIntervalMs);
   const testScheduled = options.testScheduled ?? env.NODE_ENV !== "production";
   const envPrototype = Object.freeze({ ...env });
   // One execution context for the life of the server: waitUntil always goes to the same tracker.
@@ -46,7 +47,7 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
 
   const fetch = (request: Request, bindings: HttpBindings): Response | Promise<Response> => {
     if (testScheduled) {
-      const response = testScheduledRoute(request, scheduler);
+      const response = testScheduledRoute(request, runtime.registry, (cron, at) => scheduler.fire(cron, at));
       if (response) return response;
     }
     // c.env is the process env plus node-server's incoming/outgoing, so Hono helpers such as getConnInfo work.
@@ -67,50 +68,17 @@ export async function serve<E extends Env, Q extends QueueSchemas>(
       resolve(server.address() as AddressInfo);
     });
   });
-  if (options.scheduler !== false) scheduler.start();
-  if (options.queues !== false) worker.start();
-
-  let closing: Promise<void> | undefined;
-  const close = () =>
-    (closing ??= (async () => {
-      const graceMs = options.shutdownGraceMs ?? 10_000;
-      const deadline = Date.now() + graceMs;
-      // One deadline for everything, so SIGTERM has an upper bound whatever a handler does.
-      await Promise.all([closeHttp(server, sockets, graceMs), scheduler.stop(graceMs), worker.stop(graceMs)]);
-      if (!(await settlesWithin(tracker.settle(), deadline - Date.now())))
-        runtime.log.warn("waitUntil tasks still running at shutdown are abandoned", {
-          graceMs,
-          pending: tracker.size,
-        });
-      db.close();
-    })());
-
-  if (options.handleSignals !== false) {
-    const onSignal = (signal: NodeJS.Signals) => {
-      runtime.log.info("shutting down", { signal });
-      void close().then(
-        () => process.exit(0),
-        (error: unknown) => {
-          runtime.log.error("shutdown failed", { error });
-          process.exit(1);
-        },
-      );
-    };
-    process.once("SIGINT", onSignal);
-    process.once("SIGTERM", onSignal);
-  }
-
-  return {
-    url: `http://${urlHost(address)}:${address.port}`,
+  return localServer({
     hostname: address.address,
     port: address.port,
     server,
+    stopHttp: (graceMs) => closeHttp(server, sockets, graceMs),
     runtime,
     db,
     queueStore,
-    fireCron: (expression, scheduledTime) => scheduler.fire(expression, scheduledTime),
-    drainQueues: () => worker.drain(),
-    nextRuns: () => scheduler.nextRuns(),
-    close,
-  };
+    tracker,
+    scheduler,
+    worker,
+    options,
+  });
 }

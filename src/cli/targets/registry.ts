@@ -1,11 +1,13 @@
 import { CliError } from "../errors.js";
+import { bun } from "./bun/target.js";
+import { deno } from "./deno/target.js";
 import { cloudflare } from "./cloudflare/target.js";
 import { lambda } from "./lambda/target.js";
 import { node } from "./node/target.js";
 import { TARGET_NAMES, type Target, type TargetInput, type TargetName } from "./types.js";
 import { vercel } from "./vercel/target.js";
 
-const TARGETS: Record<TargetName, Target> = { cloudflare, vercel, lambda, node };
+const TARGETS: Record<TargetName, Target> = { cloudflare, vercel, lambda, node, deno, bun };
 
 /**
  * The input a target sees: `--entry` when given, else the `skiff.entries.<target>` field of package.json (with

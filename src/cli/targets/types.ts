@@ -13,7 +13,7 @@ import type { Project } from "../project.js";
  * const target: TargetName = "cloudflare";
  * ```
  */
-export type TargetName = "cloudflare" | "vercel" | "lambda" | "node";
+export type TargetName = "cloudflare" | "vercel" | "lambda" | "node" | "deno" | "bun";
 
 /**
  * Every {@link TargetName}, in the order commands report them.
@@ -23,7 +23,7 @@ export type TargetName = "cloudflare" | "vercel" | "lambda" | "node";
  * for (const name of TARGET_NAMES) console.log(name);
  * ```
  */
-export const TARGET_NAMES: readonly TargetName[] = ["cloudflare", "vercel", "lambda", "node"];
+export const TARGET_NAMES: readonly TargetName[] = ["cloudflare", "vercel", "lambda", "node", "deno", "bun"];
 
 /**
  * What a target works from: the project, the loaded app and its manifest, and the command's overrides.

@@ -1,6 +1,5 @@
 import { join } from "node:path";
-import { appDir } from "../../project.js";
-import { entryFile } from "../entry.js";
+import { serverTarget } from "../_server-target.js";
 import type { Target } from "../types.js";
 
 /**
@@ -14,23 +13,15 @@ import type { Target } from "../types.js";
  * ```
  */
 export const node: Target = {
-  name: "node",
-  defaultEntry: (input) => join(appDir(input.project), "node.ts"),
-  resolveEntry: (input) =>
-    entryFile(input, "node.ts", "Node server", 'import { serve } from "skiff/node"; await serve(app);'),
-  edge: () => false,
-  bundleSpec: (input, entry, outDir) => ({
-    root: input.project.root,
-    entry,
-    outDir,
-    outFile: "server.mjs",
-    runtime: "node",
-    conditions: ["node"],
-    external: ["libsql"],
+  ...serverTarget({
+    name: "node",
+    file: "node.ts",
+    what: "Node server",
+    example: 'import { serve } from "skiff/node"; await serve(app);',
+    edge: false,
+    bundle: { outFile: "server.mjs", runtime: "node", conditions: ["node"], external: ["libsql"] },
   }),
   shipsBinary: (dependency) => dependency.includes(`${process.platform}-${process.arch}`),
-  limits: () => [],
-  check: async () => [],
   emit: async (input, _entry, outDir) => ({
     files: [],
     problems: [],

@@ -1,21 +1,23 @@
-import { drainOnce, drainUntilIdle } from "../../triggers/pull-queue.js";
-import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
-import type { SkiffRuntime } from "../../runtime.js";
+import type { LibsqlQueueStore } from "../bindings/queues/libsql/store.js";
+import { settlesWithin } from "../wait-until.js";
+import { drainOnce, drainUntilIdle, type PullQueueRuntime } from "./pull-queue.js";
 
 /**
- * Delivers the local durable queue to the app's consumers: one loop per consumed queue that drains batches while
- * there are messages, then sleeps until a send in this process wakes it or the poll interval passes (delayed and
- * retried messages, or messages sent by another process). `stop()` lets the batch in flight finish, for at most
- * its grace: a handler that never returns cannot hold shutdown, and its messages are released for redelivery.
+ * Delivers the durable libSQL queue to the app's consumers in a long-running process (skiff/node's and skiff/bun's
+ * servers): one loop per consumed queue that drains batches ({@link drainOnce}) while there are messages, then
+ * sleeps until a send in this process wakes it or the poll interval passes (delayed and retried messages, or
+ * messages sent by another process); a failed poll backs off, up to every 10 s. One loop per queue, so a slow
+ * consumer never holds up another queue. `stop()` lets the batch in flight finish, for at most its grace: a handler
+ * that never returns cannot hold shutdown, and its messages are released for redelivery.
  *
  * @example
  * ```ts
- * const worker = new LocalQueueWorker(runtime, store, tracker.waitUntil);
+ * const worker = new PullQueueWorker(runtime, store, tracker.waitUntil);
  * worker.start();
  * await worker.stop(5_000); // resolves within 5 s, whatever the handlers do
  * ```
  */
-export class LocalQueueWorker {
+export class PullQueueWorker {
   #running = false;
   readonly #loops: Promise<void>[] = [];
   readonly #drains = new Set<Promise<void>>();
@@ -23,12 +25,13 @@ export class LocalQueueWorker {
   #unsubscribe: (() => void) | undefined;
 
   constructor(
-    private readonly runtime: SkiffRuntime,
+    private readonly runtime: PullQueueRuntime,
     private readonly store: LibsqlQueueStore,
     private readonly waitUntil: (promise: Promise<unknown>) => void,
     private readonly pollIntervalMs = 250,
   ) {}
 
+  /** Starts one delivery loop per consumed queue (nothing when already started). */
   start(): void {
     if (this.#running) return;
     this.#running = true;
@@ -63,7 +66,7 @@ export class LocalQueueWorker {
     });
   }
 
-  /** Delivers until every consumed queue has nothing visible (for tests and `skiff dev`). */
+  /** Delivers until every consumed queue has nothing visible (for tests, tools and `skiff dev`). */
   drain(): Promise<void> {
     const run = drainUntilIdle(this.runtime, this.store, this.waitUntil);
     const tracked = run.catch(() => undefined).finally(() => this.#drains.delete(tracked));
@@ -93,29 +96,5 @@ export class LocalQueueWorker {
       this.runtime.log.error("could not release the leases of unfinished queue handlers", { error });
       return 0;
     }
-  }
-}
-
-/**
- * @internal Whether `work` settles (either way) within `ms`; never times out when `ms` is not finite. Shutdown uses
- * it to bound each wait by its grace.
- *
- * @example
- * ```ts
- * if (!(await settlesWithin(runs, 5_000))) log.warn("abandoned runs still in progress");
- * ```
- */
-export async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  const settled = work.then(
-    () => true,
-    () => true,
-  );
-  if (!Number.isFinite(ms)) return settled;
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<boolean>((resolve) => (timer = setTimeout(resolve, Math.max(0, ms), false)));
-  try {
-    return await Promise.race([settled, expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }
