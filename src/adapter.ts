@@ -62,3 +62,14 @@ export { sqsTransport } from "./bindings/queues/sqs/transport.js";
 export { queueNameMap } from "./bindings/queues/names.js";
 export { libsqlBindings, type LibsqlBindings } from "./bindings/libsql.js";
 export { parseWithSchema, toFieldIssues } from "./schema.js";
+export { WorkflowEngine, type WorkflowEngineOptions } from "./workflows/engine.js";
+export {
+  listRuns,
+  getRun,
+  cancelRun,
+  retryRun,
+  ensureWorkflowSchema,
+  type WorkflowRunSummary,
+} from "./workflows/admin.js";
+export { WORKFLOW_QUEUE, WORKFLOW_TIMER_CRON, WORKFLOW_SCHEMA } from "./workflows/schema.js";
+export { WAKE_SCHEMA, type WakeMessage, type EngineTimings } from "./workflows/wake.js";

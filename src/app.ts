@@ -1,10 +1,10 @@
-import { Hono, type Env, type MiddlewareHandler } from "hono";
+import { Hono, type Env } from "hono";
 import type { HonoBase, HonoOptions } from "hono/hono-base";
 import type { BlankSchema, MergePath, MergeSchemaPath, Schema } from "hono/types";
 import type { UnionToIntersection } from "hono/utils/types";
 import { mountWithParentErrors, onError, notFound } from "./problem.js";
-import { detachedRuntime, runtimeOf } from "./runtime.js";
-import type { SchemaOutput } from "./schema.js";
+import { bindingsOf } from "./context-bindings.js";
+import type { AnySchema, SchemaOutput } from "./schema.js";
 import { TriggerRegistry, resolveQueueOptions } from "./triggers/registry.js";
 import type {
   CronHandler,
@@ -14,29 +14,20 @@ import type {
   QueueRegistration,
 } from "./triggers/types.js";
 import type { SkiffRoutes } from "./routes.js";
-import type { ForeignHono, QueueSchemas, SkiffEnv, UntypedQueues } from "./types.js";
+import type {
+  ForeignHono,
+  QueueSchemas,
+  SkiffEnv,
+  SkiffOptions,
+  WithWorkflows,
+  WorkflowsOf,
+} from "./types.js";
+import type { WorkflowOptions } from "./workflows/registration.js";
+import type { WorkflowHandler, WorkflowPayloadOf, WorkflowSchemas } from "./workflows/types.js";
 import type { LoggerOptions } from "./logger.js";
 import type { Migration } from "./bindings/db/migrate.js";
 
-/**
- * Options of a {@link Skiff} app.
- *
- * @example
- * ```ts
- * new Skiff({ queues: { orders: Order, emails: Email } });
- * ```
- */
-export type SkiffOptions<Q extends QueueSchemas> = HonoOptions<Env> & {
-  /**
-   * Every queue the app produces to or consumes from, with the schema of its bodies. Its type is inferred (see
-   * {@link Skiff.withEnv}); when `Q` was not inferred, no queue may be given, so queue types are never lost silently.
-   */
-  queues?: [keyof Q] extends [never] ? UntypedQueues : Q;
-  /** Log level and sink of the runtime logger (every platform). */
-  log?: LoggerOptions;
-  /** Schema migrations applied once per isolate or process, before the first query (see `Database.migrate`). */
-  migrations?: readonly Migration[];
-};
+export type { SkiffOptions, WithWorkflows } from "./types.js";
 
 const TRIGGERS = Symbol.for("skiff.triggers");
 
@@ -63,21 +54,25 @@ export class SkiffApp<
   /** @internal */
   declare readonly migrations: readonly Migration[] | undefined;
 
-  constructor(options: SkiffOptions<Q> = {}) {
-    const { queues, log, migrations, ...hono } = options;
+  constructor(options: SkiffOptions<Q, WorkflowSchemas> = {}) {
+    const { queues, log, migrations, workflows, workflowTimers, workflowTimings, ...hono } = options;
     super(hono as HonoOptions<SkiffEnv<E, Q>>);
     Object.defineProperty(this, TRIGGERS, { value: new TriggerRegistry(), enumerable: false });
     Object.defineProperty(this, "logOptions", { value: log, enumerable: false });
     Object.defineProperty(this, "migrations", { value: migrations, enumerable: false });
     for (const [name, schema] of Object.entries((queues ?? {}) as QueueSchemas))
       this.triggers.addSchema(name, schema);
+    if (workflowTimers !== undefined) this.triggers.setWorkflowTimerCron(workflowTimers);
+    if (workflowTimings !== undefined) this.triggers.setWorkflowTimings(workflowTimings);
+    for (const [name, schema] of Object.entries((workflows ?? {}) as WorkflowSchemas))
+      this.triggers.addWorkflowSchema(name, schema);
     this.use("*", bindingsOf(this));
     this.onError(onError);
     this.notFound(notFound);
   }
 
   /** The implementation of {@link SkiffConstructor.withEnv}, typed there (its env is a type only). */
-  static withEnv(): (options?: SkiffOptions<QueueSchemas>) => SkiffApp<Env, QueueSchemas> {
+  static withEnv(): (options?: SkiffOptions<QueueSchemas, WorkflowSchemas>) => SkiffApp<Env, QueueSchemas> {
     return (options) => new SkiffApp(options);
   }
 
@@ -146,6 +141,30 @@ export class SkiffApp<
       handler: handler as QueueBatchHandler<unknown>,
       options: resolveQueueOptions(name, options),
     });
+  }
+
+  /**
+   * Implements a declared workflow: a durable handler whose `step.*` calls are journaled, so a run survives crashes,
+   * redeploys and long waits. `event.payload` is the input, validated and typed by the workflow's schema; `options`
+   * are the defaults of its steps. Start runs with `c.var.workflows.<name>.start(input)`; see docs/workflows.md.
+   *
+   * @example
+   * ```ts
+   * app.workflow("checkout", async (event, step) => {
+   *   const charge = await step.do("charge", { undo: (c: Charge) => refund(c.id) }, () => chargeCard(event.payload));
+   *   await step.sleep("cool-off", "1 hour");
+   *   return { chargeId: charge.id };
+   * });
+   * ```
+   */
+  workflow<N extends keyof WorkflowsOf<E> & string>(
+    name: N,
+    handler: WorkflowHandler<WorkflowPayloadOf<WorkflowsOf<E>[N]>, E, Q>,
+    options: WorkflowOptions = {},
+  ): this {
+    const schema = this.triggers.workflowSchemas.get(name) as AnySchema; // addWorkflow checks it is declared
+    this.triggers.addWorkflow({ name, schema, handler: handler as WorkflowHandler<unknown>, options });
+    return this;
   }
 
   #consumer(registration: QueueRegistration): this {
@@ -237,7 +256,9 @@ export type Skiff<
  * ```
  */
 export interface SkiffConstructor {
-  new <E extends Env = Env, Q extends QueueSchemas = {}>(options?: SkiffOptions<Q>): Skiff<E, Q>;
+  new <E extends Env = Env, Q extends QueueSchemas = {}, W extends WorkflowSchemas = {}>(
+    options?: SkiffOptions<Q, W>,
+  ): Skiff<WithWorkflows<E, W>, Q>;
   /**
    * Names the env (`Bindings`, `Variables`) as a type, then returns a function that creates the app and infers its
    * queue types from `options`: the currying is what lets TypeScript infer one while being told the other.
@@ -248,7 +269,9 @@ export interface SkiffConstructor {
    * app.queue("orders", async (message, ctx) => { await ctx.env.ORDERS_KV.put(message.body.orderId, "done") });
    * ```
    */
-  withEnv<E extends Env>(): <Q extends QueueSchemas = {}>(options?: SkiffOptions<Q>) => Skiff<E, Q>;
+  withEnv<E extends Env>(): <Q extends QueueSchemas = {}, W extends WorkflowSchemas = {}>(
+    options?: SkiffOptions<Q, W>,
+  ) => Skiff<WithWorkflows<E, W>, Q>;
   readonly prototype: SkiffApp<Env, QueueSchemas>;
 }
 
@@ -282,25 +305,3 @@ export interface SkiffConstructor {
  * ```
  */
 export const Skiff = SkiffApp as unknown as SkiffConstructor;
-
-// Puts the adapter's bindings on the context. Per request it only copies references: clients are per runtime.
-// Without an adapter (Hono's app.request()), routes that use no binding still work; see detachedRuntime().
-function bindingsOf(app: Parameters<typeof detachedRuntime>[0]): MiddlewareHandler {
-  return async function skiffBindings(c, next) {
-    if (c.get("db") === undefined) {
-      let runtime;
-      try {
-        runtime = runtimeOf(c.executionCtx);
-      } catch {
-        runtime = undefined; // no execution context at all
-      }
-      runtime ??= detachedRuntime(app);
-      c.set("db", runtime.db);
-      c.set("kv", runtime.kv);
-      c.set("queues", runtime.queues);
-      c.set("log", runtime.log);
-      c.set("platform", runtime.platform);
-    }
-    await next();
-  };
-}

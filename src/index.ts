@@ -1,5 +1,29 @@
 // skiff: the app author's API. What adapter authors need (runtime assembly, dispatch, backends) is skiff/adapter.
-export { Skiff, type SkiffOptions } from "./app.js";
+export { Skiff, type SkiffOptions, type WithWorkflows } from "./app.js";
+export { NonRetryableError, WorkflowTimeoutError, WorkflowStepError } from "./workflows/errors.js";
+export { WORKFLOW_LIMITS } from "./workflows/limits.js";
+export type { WorkflowOptions, WorkflowRegistration } from "./workflows/registration.js";
+export type {
+  Duration,
+  DurationUnit,
+  RetryPolicy,
+  StepAttempt,
+  StepOptions,
+  StepCall,
+  WorkflowEvent,
+  WorkflowStep,
+  WorkflowStart,
+  WorkflowHandler,
+  WorkflowStatus,
+  WorkflowErrorInfo,
+  WorkflowStepInfo,
+  WorkflowRun,
+  WorkflowClient,
+  WorkflowClients,
+  WorkflowSchemas,
+  WorkflowPayload,
+  WorkflowPayloadOf,
+} from "./workflows/types.js";
 export { sql, isSqlQuery, type SqlQuery, type SqlValue } from "./bindings/db/sql.js";
 export type { Database, DatabaseTransaction, Row, RunResult, BatchResult } from "./bindings/db/database.js";
 export type { Migration, MigrationReport } from "./bindings/db/migrate.js";
@@ -51,6 +75,9 @@ export type {
   VariablesOf,
   TriggerContext,
   UntypedQueues,
+  UntypedWorkflows,
+  WorkflowsOf,
+  WorkflowTimings,
   ForeignHono,
 } from "./types.js";
 export type { AnySchema, SchemaInput, SchemaOutput } from "./schema.js";

@@ -17,7 +17,10 @@ import {
 import type { TriggerRegistry } from "./triggers/registry.js";
 import type { TriggerRuntime } from "./triggers/types.js";
 import type { PlatformName, Producers, QueueSchemas, TriggerContext } from "./types.js";
+import type { WorkflowClient } from "./workflows/types.js";
 import { safeWaitUntil } from "./wait-until.js";
+import { WorkflowEngine } from "./workflows/engine.js";
+import { WORKFLOW_QUEUE } from "./workflows/schema.js";
 
 /**
  * What an adapter supplies: the platform's name and env, and factories for each binding. Factories are called once,
@@ -41,6 +44,12 @@ export interface RuntimeOptions {
   kv: () => KVStore;
   queue: (name: string) => QueueTransport;
   log?: Logger;
+  /**
+   * The clients of the declared workflows when another engine runs them (Cloudflare Workflows through
+   * `toCloudflare(app, { workflows: { engine: "cloudflare" } })`). Called once, on first use; by default the
+   * portable engine's clients serve `c.var.workflows`.
+   */
+  workflows?: (runtime: SkiffRuntime) => Readonly<Record<string, WorkflowClient<unknown>>>;
 }
 
 /**
@@ -63,9 +72,12 @@ export class SkiffRuntime implements TriggerRuntime {
   readonly env: Record<string, unknown>;
   readonly log: Logger;
   readonly queues: Producers<QueueSchemas>;
+  /** The portable workflow engine of this runtime (journal in `db`, wakes through the `skiff-workflows` queue). */
+  readonly workflowEngine: WorkflowEngine;
   readonly #options: RuntimeOptions;
   #db: Database | undefined;
   #kv: KVStore | undefined;
+  #workflows: Readonly<Record<string, WorkflowClient<unknown>>> | undefined;
   readonly #transports = new Map<string, QueueTransport>();
 
   constructor(registry: TriggerRegistry, options: RuntimeOptions) {
@@ -79,6 +91,20 @@ export class SkiffRuntime implements TriggerRuntime {
       producers[name] = createProducer(name, schema, () => this.transport(name));
     }
     this.queues = Object.freeze(producers);
+    this.workflowEngine = new WorkflowEngine({
+      declared: registry.workflowSchemas,
+      implemented: registry.workflows,
+      timings: registry.workflowTimings,
+      db: () => this.db,
+      transport: () => this.transport(WORKFLOW_QUEUE),
+      log: this.log,
+    });
+  }
+
+  /** The clients of the declared workflows: `c.var.workflows` and `ctx.workflows`. */
+  get workflows(): Readonly<Record<string, WorkflowClient<unknown>>> {
+    this.#workflows ??= this.#options.workflows?.(this) ?? this.workflowEngine.clients;
+    return this.#workflows;
   }
 
   get db(): Database {
@@ -111,6 +137,7 @@ export class SkiffRuntime implements TriggerRuntime {
       platform: this.platform,
       env: this.env,
       waitUntil: safeWaitUntil(waitUntil, log),
+      workflows: this.workflows,
     };
   }
 

@@ -4,6 +4,10 @@ import type { KVStore } from "./bindings/kv/types.js";
 import type { QueueProducer } from "./bindings/queues/types.js";
 import type { Logger } from "./logger.js";
 import type { AnySchema, SchemaInput } from "./schema.js";
+import type { HonoOptions } from "hono/hono-base";
+import type { Migration } from "./bindings/db/migrate.js";
+import type { LoggerOptions } from "./logger.js";
+import type { WorkflowClients, WorkflowSchemas } from "./workflows/types.js";
 
 /**
  * The platforms an adapter can report. `vercel-edge` and `vercel-node` differ in what the runtime offers.
@@ -13,7 +17,8 @@ import type { AnySchema, SchemaInput } from "./schema.js";
  * app.get("/api/platform", (c) => c.text(c.var.platform)); // "cloudflare", "lambda", "node", ...
  * ```
  */
-export type PlatformName = "cloudflare" | "vercel-edge" | "vercel-node" | "lambda" | "node" | "test" | "none";
+export type PlatformName =
+  "cloudflare" | "vercel-edge" | "vercel-node" | "lambda" | "node" | "deno" | "bun" | "test" | "none";
 
 /**
  * Queue names mapped to the Standard Schema (zod, ...) of their message bodies. It is the `queues` option of
@@ -41,6 +46,22 @@ export type UntypedQueues = {
   readonly [
     name: string
   ]: "[skiff] queue types are inferred only without type arguments: write Skiff.withEnv<{ Bindings: Env }>()({ queues }) (or new Skiff<{ Bindings: Env }, typeof queues>({ queues }))";
+};
+
+/**
+ * What the `workflows` option accepts when its type was not inferred (`new Skiff<E>()` names the env): no
+ * workflow. A workflow given there fails to compile with this message instead of being silently untyped.
+ *
+ * @example
+ * ```ts
+ * // @ts-expect-error: write Skiff.withEnv<{ Bindings: Env }>()({ workflows: { checkout: Checkout } }) instead
+ * new Skiff<{ Bindings: Env }>({ workflows: { checkout: Checkout } });
+ * ```
+ */
+export type UntypedWorkflows = {
+  readonly [
+    name: string
+  ]: "[skiff] workflow types are inferred only without type arguments: write Skiff.withEnv<{ Bindings: Env }>()({ workflows })";
 };
 
 /**
@@ -147,4 +168,84 @@ export interface TriggerContext<
 > extends SkiffVariables<Q> {
   env: BindingsOf<E>;
   waitUntil(promise: Promise<unknown>): void;
+  /** The clients of the app's declared workflows, as `c.var.workflows` in routes. */
+  workflows: WorkflowsOf<E>;
 }
+
+/**
+ * The workflow clients of an env: what `new Skiff({ workflows })` folded into its `Variables`, or none. It types
+ * `ctx.workflows` in cron, queue and workflow handlers.
+ *
+ * @example
+ * ```ts
+ * type Clients = WorkflowsOf<{ Variables: { workflows: WorkflowClients<{ checkout: typeof Checkout }> } }>;
+ * ```
+ */
+export type WorkflowsOf<E extends Env> = E extends { Variables: { workflows: infer W extends object } }
+  ? W
+  : {};
+
+/**
+ * Options of a {@link Skiff} app.
+ *
+ * @example
+ * ```ts
+ * new Skiff({ queues: { orders: Order, emails: Email } });
+ * ```
+ */
+export type SkiffOptions<Q extends QueueSchemas, W extends WorkflowSchemas = {}> = HonoOptions<Env> & {
+  /**
+   * Every queue the app produces to or consumes from, with the schema of its bodies. Its type is inferred (see
+   * {@link Skiff.withEnv}); when `Q` was not inferred, no queue may be given, so queue types are never lost silently.
+   */
+  queues?: [keyof Q] extends [never] ? UntypedQueues : Q;
+  /** Log level and sink of the runtime logger (every platform). */
+  log?: LoggerOptions;
+  /** Schema migrations applied once per isolate or process, before the first query (see `Database.migrate`). */
+  migrations?: readonly Migration[];
+  /**
+   * Every workflow of the app, with the Standard Schema of its input: it types `c.var.workflows` and the names
+   * `app.workflow` accepts. Declaring any workflow declares the internal queue `skiff-workflows`.
+   */
+  workflows?: [keyof W] extends [never] ? UntypedWorkflows : W;
+  /**
+   * The cron expression of the workflow timer cron, which wakes sleeps longer than the queue's longest delay and
+   * recovers overdue wakes. Default every 5 minutes; Vercel Hobby allows daily crons only (`"0 0 * * *"`).
+   */
+  workflowTimers?: string;
+  /** How fast the workflow engine recovers from crashes and lost messages; the defaults suit production. */
+  workflowTimings?: WorkflowTimings;
+};
+
+/**
+ * Recovery timings of the portable workflow engine, in milliseconds. Shorter ones recover a run sooner after a
+ * crash (a killed process, a lost message) at the price of more duplicate wakes, which the engine absorbs. Defaults:
+ * `leaseMs` 30 000 (an executor's lease, renewed while a step runs), `budgetMs` 25 000 (no new step starts after this
+ * long in one invocation; the run continues in the next), `graceMs` 60 000 (a wake overdue by more is sent again by
+ * the timer cron), `staleMs` 300 000 (a fan-out child dispatched but not started, or whose executor died, is sent
+ * again after this). Recovery also needs the timer cron to fire: see `workflowTimers`.
+ *
+ * @example
+ * ```ts
+ * new Skiff({ workflows, workflowTimings: { leaseMs: 5_000, graceMs: 5_000, staleMs: 10_000 } }); // a crash test
+ * ```
+ */
+export interface WorkflowTimings {
+  leaseMs?: number;
+  budgetMs?: number;
+  graceMs?: number;
+  staleMs?: number;
+}
+
+/**
+ * The env of an app that declared workflows `W`: the user's env with `workflows` (the clients) in its `Variables`,
+ * which is how `c.var.workflows` and `ctx.workflows` are typed without another type parameter on {@link Skiff}.
+ *
+ * @example
+ * ```ts
+ * type AppEnv = WithWorkflows<{ Bindings: Env }, { checkout: typeof Checkout }>;
+ * ```
+ */
+export type WithWorkflows<E extends Env, W extends WorkflowSchemas> = E & {
+  Variables: { workflows: WorkflowClients<W> };
+};

@@ -12,6 +12,9 @@ import { createRuntime, runtimeContext, type SkiffRuntime } from "../runtime.js"
 import type { MessageResult } from "../triggers/dispatch-queue.js";
 import type { PlatformName, QueueSchemas } from "../types.js";
 import { WaitUntilTracker } from "../wait-until.js";
+import { sql } from "../bindings/db/sql.js";
+import { ensureWorkflowSchema } from "../workflows/admin.js";
+import { WORKFLOW_QUEUE } from "../workflows/schema.js";
 
 /**
  * Options of {@link createTestRuntime}. All are optional: by default a test gets an empty env, a private in-memory
@@ -36,6 +39,11 @@ export interface TestRuntimeOptions {
    * what it writes), otherwise a silent one, so test output stays readable.
    */
   log?: Logger;
+  /**
+   * The longest delay the local queue's transport reports (`QueueTransport.maxDelaySeconds`), to test an app as on
+   * SQS (900): workflow waits beyond it go through the timer table. Default: the portable 12 hours.
+   */
+  queueMaxDelaySeconds?: number;
 }
 
 /**
@@ -67,6 +75,20 @@ export interface TestRuntime {
     queue: string,
     messages: ReadonlyArray<{ id?: string; body: unknown; attempts?: number }>,
   ): Promise<MessageResult[]>;
+  /**
+   * Runs workflows until nothing more can happen now: delivers queued messages (wakes included) and fires the
+   * workflow timer cron, in rounds, until a round delivers nothing and the cron sends nothing. Runs that wait for a
+   * later time or an event stay waiting; make their time come with {@link TestRuntime.advanceTime}.
+   */
+  runWorkflows(options?: { maxRounds?: number }): Promise<void>;
+  /** Runs the workflow timer cron once (as the platform would on its schedule); returns how many wakes it sent. */
+  tickWorkflowTimers(): Promise<number>;
+  /**
+   * Makes `ms` pass for workflows and the local queue without waiting: every stored time of the workflow journal
+   * (sleeps, timeouts, retry delays, leases, timers, events) and of queued messages moves `ms` into the past. Then
+   * `runWorkflows()` wakes what became due.
+   */
+  advanceTime(ms: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -92,10 +114,15 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
     db,
     kv === "libsql" ? {} : { kv: () => (kv === "memory" ? new MemoryKV() : kv) },
   );
+  const { queueMaxDelaySeconds } = options;
   const runtime = createRuntime(app, {
     platform: options.platform ?? "test",
     env: options.env ?? {},
     ...bindings,
+    queue:
+      queueMaxDelaySeconds === undefined
+        ? bindings.queue
+        : (name) => ({ ...bindings.queue(name), maxDelaySeconds: queueMaxDelaySeconds }),
     // undefined lets createRuntime build the app's own logger from its `log` option.
     log: options.log ?? (app.logOptions?.sink ? undefined : silent),
   });
@@ -127,6 +154,33 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
       const results = await runtime.deliver(queue, incoming, tracker.waitUntil);
       await tracker.settle();
       return results;
+    },
+    async runWorkflows({ maxRounds = 1000 } = {}) {
+      for (let round = 0; round < maxRounds; round++) {
+        await drainUntilIdle(runtime, queueStore, tracker.waitUntil);
+        await tracker.settle();
+        if (!runtime.registry.workflows.size) return;
+        if ((await runtime.workflowEngine.tick(runtime.triggerContext(tracker.waitUntil))) === 0) return;
+      }
+      throw new Error(
+        `[skiff] runWorkflows: still busy after ${maxRounds} rounds (a run that never settles?)`,
+      );
+    },
+    async tickWorkflowTimers() {
+      const sent = await runtime.workflowEngine.tick(runtime.triggerContext(tracker.waitUntil));
+      await tracker.settle();
+      return sent;
+    },
+    async advanceTime(ms) {
+      await ensureWorkflowSchema(db);
+      await queueStore.stats(WORKFLOW_QUEUE); // creates the queue table if nothing was sent yet
+      await db.batch([
+        sql`UPDATE _skiff_workflow_steps SET wake_at = wake_at - ${ms}, lease_until = lease_until - ${ms}`,
+        sql`UPDATE _skiff_workflow_runs SET lease_until = lease_until - ${ms}`,
+        sql`UPDATE _skiff_workflow_timers SET wake_at = wake_at - ${ms}, sent_for = sent_for - ${ms}`,
+        sql`UPDATE _skiff_workflow_events SET created_at = created_at - ${ms}`,
+        sql`UPDATE _skiff_queue SET visible_at = visible_at - ${ms}, enqueued_at = enqueued_at - ${ms}`,
+      ]);
     },
     async close() {
       await tracker.settle();

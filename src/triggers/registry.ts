@@ -2,6 +2,11 @@ import { SkiffError } from "../errors.js";
 import type { AnySchema } from "../schema.js";
 import { cronKey, validateCron } from "./cron/index.js";
 import type { CronRegistration, QueueOptions, QueueRegistration, ResolvedQueueOptions } from "./types.js";
+import { WORKFLOW_QUEUE, WORKFLOW_TIMER_CRON } from "../workflows/schema.js";
+import { WAKE_SCHEMA } from "../workflows/wake.js";
+import { WORKFLOW_QUEUE_OPTIONS, workflowConsumer, workflowTimerCron } from "../workflows/consumer.js";
+import type { WorkflowRegistration } from "../workflows/registration.js";
+import type { WorkflowTimings } from "../types.js";
 
 function intIn(value: number | undefined, fallback: number, min: number, max: number, what: string): number {
   const v = value ?? fallback;
@@ -50,6 +55,85 @@ export class TriggerRegistry {
   readonly queues = new Map<string, QueueRegistration>();
   /** Declared queues and their body schemas. */
   readonly schemas = new Map<string, AnySchema>();
+  /** Declared workflows and their input schemas (`new Skiff({ workflows })`). */
+  readonly workflowSchemas = new Map<string, AnySchema>();
+  /** Implemented workflows (`app.workflow()`), by name. */
+  readonly workflows = new Map<string, WorkflowRegistration>();
+  /** The expression of the timer cron of workflows (`new Skiff({ workflowTimers })`). */
+  workflowTimerCron: string = WORKFLOW_TIMER_CRON;
+  /** Recovery timings of the workflow engine (`new Skiff({ workflowTimings })`); defaults where absent. */
+  workflowTimings: WorkflowTimings = {};
+
+  /**
+   * @internal Declares a workflow; the first one also declares the internal queue `skiff-workflows` that carries
+   * every wake of every workflow (ids only).
+   */
+  addWorkflowSchema(name: string, schema: AnySchema): void {
+    if (!/^[A-Za-z0-9_-]{1,63}$/.test(name)) {
+      throw new SkiffError(`workflow name "${name}" must be 1–63 letters, digits, "-" or "_"`);
+    }
+    const existing = this.workflowSchemas.get(name);
+    if (existing && existing !== schema)
+      throw new SkiffError(`workflow "${name}" is declared twice with different schemas`);
+    if (typeof schema?.["~standard"]?.validate !== "function") {
+      throw new SkiffError(
+        `workflow "${name}": its input schema must be a Standard Schema (zod, valibot, arktype, ...)`,
+      );
+    }
+    this.workflowSchemas.set(name, schema);
+    this.addSchema(WORKFLOW_QUEUE, WAKE_SCHEMA);
+  }
+
+  /**
+   * @internal Implements a declared workflow; the first one also registers the engine as the consumer of
+   * `skiff-workflows` and the timer cron, so every adapter and generated config carries them as ordinary entries.
+   */
+  addWorkflow(registration: WorkflowRegistration): void {
+    if (!this.workflowSchemas.has(registration.name)) {
+      const declared = [...this.workflowSchemas.keys()].map((n) => `"${n}"`).join(", ") || "none";
+      throw new SkiffError(
+        `workflow "${registration.name}" has a handler but is not declared; add it to new Skiff({ workflows: { ${registration.name}: schema } }) (declared: ${declared})`,
+      );
+    }
+    if (this.workflows.has(registration.name)) {
+      throw new SkiffError(
+        `workflow "${registration.name}" already has a handler; a workflow has exactly one`,
+      );
+    }
+    this.workflows.set(registration.name, registration);
+    if (!this.queues.has(WORKFLOW_QUEUE)) {
+      this.addQueue({
+        name: WORKFLOW_QUEUE,
+        kind: "batch",
+        handler: workflowConsumer,
+        options: WORKFLOW_QUEUE_OPTIONS,
+      });
+      this.addCron({ expression: this.workflowTimerCron, handler: workflowTimerCron });
+    }
+  }
+
+  /** @internal The engine's recovery timings (`new Skiff({ workflowTimings })`), checked: positive whole ms. */
+  setWorkflowTimings(timings: WorkflowTimings): void {
+    for (const [key, value] of Object.entries(timings)) {
+      if (!["leaseMs", "budgetMs", "graceMs", "staleMs"].includes(key)) {
+        throw new SkiffError(
+          `workflowTimings.${key} is not a timing; use leaseMs, budgetMs, graceMs or staleMs`,
+        );
+      }
+      if (value !== undefined && (!Number.isInteger(value) || value < 100 || value > 86_400_000)) {
+        throw new SkiffError(
+          `workflowTimings.${key} must be a whole number of milliseconds from 100 to 86400000 (got ${String(value)})`,
+        );
+      }
+    }
+    this.workflowTimings = { ...timings };
+  }
+
+  /** @internal Sets the timer cron's expression (before any workflow is implemented). */
+  setWorkflowTimerCron(expression: string): void {
+    validateCron(expression);
+    this.workflowTimerCron = expression;
+  }
 
   /** @internal */
   addCron(registration: CronRegistration): void {
@@ -98,7 +182,11 @@ export class TriggerRegistry {
   merge(other: TriggerRegistry): void {
     if (other === this) return;
     for (const [name, schema] of other.schemas) this.addSchema(name, schema);
-    for (const list of other.crons.values()) for (const r of list) this.addCron(r);
-    for (const r of other.queues.values()) this.addQueue(r);
+    for (const [name, schema] of other.workflowSchemas) this.addWorkflowSchema(name, schema);
+    // The engine's own queue consumer and timer cron are registered once, by addWorkflow().
+    for (const list of other.crons.values())
+      for (const r of list) if (r.handler !== workflowTimerCron) this.addCron(r);
+    for (const r of other.queues.values()) if (r.name !== WORKFLOW_QUEUE) this.addQueue(r);
+    for (const r of other.workflows.values()) this.addWorkflow(r);
   }
 }

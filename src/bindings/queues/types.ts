@@ -24,6 +24,11 @@ export interface OutgoingMessage {
  */
 export interface QueueTransport {
   send(messages: readonly OutgoingMessage[]): Promise<void>;
+  /**
+   * The longest `delaySeconds` this transport accepts (SQS: 900). Unset means {@link QUEUE_LIMITS}.maxDelaySeconds
+   * (12 hours, Cloudflare Queues). Workflows wait longer than this in their timer table instead of in the queue.
+   */
+  readonly maxDelaySeconds?: number;
 }
 
 /**

@@ -24,6 +24,7 @@ const MAX_DELAY_SECONDS = 900;
  */
 export function sqsTransport(client: SqsClient, queue: string, queueUrl: () => string): QueueTransport {
   return {
+    maxDelaySeconds: MAX_DELAY_SECONDS,
     async send(messages: readonly OutgoingMessage[]): Promise<void> {
       if (messages.length === 0) return;
       const url = queueUrl();
