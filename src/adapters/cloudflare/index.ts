@@ -1,5 +1,5 @@
 export { toCloudflare } from "./to-cloudflare.js";
-export { type CloudflareOptions, queueBindingName } from "./options.js";
+export { type CloudflareOptions, type CloudflareWorkflowsOption, queueBindingName } from "./options.js";
 export { CloudflareKV } from "../../bindings/kv/cloudflare.js";
 export { cloudflareQueue } from "../../bindings/queues/cloudflare.js";
 export { cloudflareDatabase } from "./runtime.js";

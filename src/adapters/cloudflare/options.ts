@@ -2,6 +2,7 @@ import { queueNameMap } from "../../bindings/queues/names.js";
 import { SkiffError } from "../../errors.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
 import type { QueueSchemas } from "../../types.js";
+import { workflowBindingName } from "../../workflows/cloudflare/names.js";
 
 /**
  * Binding names of {@link toCloudflare}, declared once. Every default matches the `wrangler.toml` that ships with
@@ -23,7 +24,27 @@ export interface CloudflareOptions<Q extends QueueSchemas = QueueSchemas> {
   queues?: { readonly [N in keyof Q & string]?: string };
   /** The app queue each Cloudflare queue (`batch.queue`) delivers to. Default: the same name. */
   queueNames?: Readonly<Record<string, keyof Q & string>>;
+  /**
+   * Which engine runs the app's workflows. `"portable"` (the default): skiff's own, journal in the database, wake-ups
+   * on the `skiff-workflows` queue. `"cloudflare"`: Cloudflare Workflows, one `[[workflows]]` binding per workflow
+   * (default `<NAME>_WORKFLOW`) and the entrypoint classes exported from the Worker (`cloudflareWorkflows()` from
+   * `skiff/cloudflare/workflows`).
+   */
+  workflows?: CloudflareWorkflowsOption;
 }
+
+/**
+ * The `workflows` option of {@link toCloudflare}: the engine, and for Cloudflare Workflows the binding of each
+ * workflow when it is not the default (`checkout` → `CHECKOUT_WORKFLOW`).
+ *
+ * @example
+ * ```ts
+ * toCloudflare(app, { workflows: { engine: "cloudflare", bindings: { checkout: "CHECKOUT" } } });
+ * ```
+ */
+export type CloudflareWorkflowsOption =
+  | { readonly engine: "portable" }
+  | { readonly engine: "cloudflare"; readonly bindings?: Readonly<Record<string, string>> };
 
 /**
  * @internal {@link CloudflareOptions} resolved and checked against the app.
@@ -36,6 +57,8 @@ export interface CloudflareOptions<Q extends QueueSchemas = QueueSchemas> {
  */
 export interface BindingNames {
   kv: string;
+  /** The Workflow binding of each app workflow when the engine is Cloudflare's; undefined on the portable engine. */
+  workflowBinding: ((workflow: string) => string) | undefined;
   queueBinding(appQueue: string): string;
   appQueue(cloudflareQueue: string): string;
 }
@@ -87,7 +110,40 @@ export function resolveBindingNames(
   }
   return {
     kv,
+    workflowBinding: resolveWorkflowBindings(workflowNames(registry), options.workflows),
     queueBinding: (appQueue) => queues.get(appQueue) ?? queueBindingName(appQueue),
     appQueue: queueNameMap(registry.schemas, options.queueNames, "toCloudflare: queueNames"),
   };
+}
+
+/** @internal The workflows an app declares (`new Skiff({ workflows })`). */
+export function workflowNames(registry: TriggerRegistry): string[] {
+  return [...registry.workflowSchemas.keys()];
+}
+
+function resolveWorkflowBindings(
+  declared: readonly string[],
+  option: CloudflareWorkflowsOption | undefined,
+): BindingNames["workflowBinding"] {
+  if (option === undefined || option.engine === "portable") return undefined;
+  if (option.engine !== "cloudflare") {
+    throw new SkiffError(
+      `toCloudflare: workflows.engine must be "portable" or "cloudflare" (got ${JSON.stringify((option as { engine?: unknown }).engine)})`,
+    );
+  }
+  const known = declared.map((n) => `"${n}"`).join(", ") || "none";
+  const bindings = new Map<string, string>();
+  for (const [workflow, binding] of Object.entries(option.bindings ?? {})) {
+    if (!declared.includes(workflow))
+      throw new SkiffError(
+        `toCloudflare: workflows.bindings.${workflow} names a workflow the app does not declare (declared: ${known})`,
+      );
+    if (typeof binding !== "string" || !BINDING.test(binding)) {
+      throw new SkiffError(
+        `toCloudflare: workflows.bindings.${workflow} must be a binding name (got "${String(binding)}")`,
+      );
+    }
+    bindings.set(workflow, binding);
+  }
+  return (workflow) => bindings.get(workflow) ?? workflowBindingName(workflow);
 }

