@@ -10,11 +10,12 @@ const SUBCOMMANDS: Record<string, () => Promise<CommandDef>> = {
   build: () => import("./commands/build.js").then((m) => m.buildCommand as CommandDef),
   check: () => import("./commands/check.js").then((m) => m.checkCommand as CommandDef),
   routes: () => import("./commands/routes.js").then((m) => m.routesCommand as CommandDef),
+  workflows: () => import("./commands/workflows.js").then((m) => m.workflowsCommand as CommandDef),
 };
 const COMMANDS = Object.keys(SUBCOMMANDS);
 
 /**
- * The `skiff` command: `dev`, `build`, `check` and `routes`, each with `--help`.
+ * The `skiff` command: `dev`, `build`, `check`, `routes` and `workflows` (with its own commands), each with `--help`.
  *
  * @example
  * ```sh
@@ -38,7 +39,7 @@ async function run(rawArgs: string[]): Promise<number> {
   if (first === undefined || first === "--help" || first === "-h") {
     await printUsage(main as CommandDef, undefined, first === undefined ? process.stderr : process.stdout);
     if (first !== undefined) return 0;
-    throw new CliError("no command given: skiff dev|build|check|routes");
+    throw new CliError(`no command given: skiff ${COMMANDS.join("|")}`);
   }
   if ((first === "--version" || first === "-v") && rawArgs.length === 1) {
     process.stdout.write(`${VERSION}\n`);
@@ -55,17 +56,52 @@ async function run(rawArgs: string[]): Promise<number> {
       `unknown command "${first}"${guess ? `. Did you mean "${guess}"?` : ""} (commands: ${COMMANDS.join(", ")})`,
     );
   }
-  const command = await load();
-  const args = rawArgs.slice(1);
+  // A command with commands of its own (skiff workflows list): the next word names one of them.
+  let command = await load();
+  let parent = main as CommandDef;
+  let path = first;
+  let args = rawArgs.slice(1);
+  for (let subs = await commandsOf(command); subs; subs = await commandsOf(command)) {
+    const names = Object.keys(subs);
+    const word = args[0];
+    if (word === undefined || word === "--help" || word === "-h") {
+      await printUsage(command, parent, word === undefined ? process.stderr : process.stdout);
+      if (word !== undefined) return 0;
+      throw new CliError(`no command given: skiff ${path} ${names.join("|")}`);
+    }
+    if (word.startsWith("-"))
+      throw new CliError(
+        `unknown option ${word} for skiff ${path}: options go after the command (skiff ${path} <command> ${word}); skiff ${path} --help lists the commands`,
+      );
+    const sub = Object.hasOwn(subs, word) ? subs[word] : undefined;
+    if (!sub) {
+      const guess = closest(word, names);
+      throw new CliError(
+        `unknown command "${word}" for skiff ${path}${guess ? `. Did you mean "${guess}"?` : ""} (commands: ${names.join(", ")})`,
+      );
+    }
+    parent = { meta: { name: `skiff ${path}`, version: VERSION } };
+    command = typeof sub === "function" ? await sub() : await sub;
+    path = `${path} ${word}`;
+    args = args.slice(1);
+  }
   const end = args.indexOf("--");
   if ((end === -1 ? args : args.slice(0, end)).some((a) => a === "--help" || a === "-h")) {
-    await printUsage(command, main as CommandDef, process.stdout);
+    await printUsage(command, parent, process.stdout);
     return 0;
   }
   const defs = typeof command.args === "function" ? await command.args() : await command.args;
-  checkArgs(first, args, (defs ?? {}) as Record<string, { type?: string }>);
+  checkArgs(path, args, (defs ?? {}) as Record<string, { type?: string }>);
   await runCommand(command, { rawArgs: args });
   return Number(process.exitCode ?? 0);
+}
+
+async function commandsOf(
+  command: CommandDef,
+): Promise<Record<string, CommandDef | (() => Promise<CommandDef>)> | undefined> {
+  const subs =
+    typeof command.subCommands === "function" ? await command.subCommands() : await command.subCommands;
+  return subs && Object.keys(subs).length ? (subs as Record<string, CommandDef>) : undefined;
 }
 
 // citty colours its usage text unconditionally; keep colours to a TTY without NO_COLOR like every other line.

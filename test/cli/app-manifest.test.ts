@@ -43,7 +43,7 @@ describe("the app manifest the CLI works from", () => {
     ]);
   });
 
-  it("reads the example shop: seven routes, the daily report cron and both order queues", async () => {
+  it("reads the example shop: its routes, the daily report cron, both order queues and the two workflows", async () => {
     const manifest = await manifestOf(repo, "examples/shop/app.ts");
     expect(manifest.routes.map((r) => `${r.method} ${r.path}`)).toEqual([
       "GET /",
@@ -53,6 +53,12 @@ describe("the app manifest the CLI works from", () => {
       "GET /api/orders/:id",
       "GET /api/reports/latest",
       "GET /api/stats",
+      "POST /api/checkouts",
+      "GET /api/checkouts/:id",
+      "POST /api/checkouts/:id/review",
+      "DELETE /api/checkouts/:id",
+      "POST /api/reports/inventory",
+      "GET /api/reports/inventory/:id",
     ]);
     expect(manifest.routes[0]?.middleware).toEqual(["skiffBindings", "requestId", "logger"]); // "/" is outside /api/*
     expect(manifest.routes[3]?.middleware).toEqual([
@@ -66,14 +72,22 @@ describe("the app manifest the CLI works from", () => {
       "idempotency",
       "validate",
     ]);
+    // The workflow timer cron runs daily in the shop (new Skiff({ workflowTimers: "0 0 * * *" })), for Vercel Hobby.
     expect(manifest.crons).toEqual([
       { expression: "0 9 * * *", handlers: 1, next: "2026-01-02T09:00:00.000Z" },
+      { expression: "0 0 * * *", handlers: 1, next: "2026-01-02T00:00:00.000Z" },
+    ]);
+    expect(manifest.workflowTimerCron).toBe("0 0 * * *");
+    expect(manifest.workflows).toEqual([
+      { name: "checkout", implemented: true },
+      { name: "inventory-report", implemented: true },
     ]);
     expect(
       manifest.queues.map((q) => [q.name, q.consumer?.options.maxRetries, q.consumer?.options.deadLetter]),
     ).toEqual([
       ["orders", 2, "orders-dlq"],
       ["orders-dlq", 3, null],
+      ["skiff-workflows", 20, null],
     ]);
   });
 });

@@ -19,6 +19,9 @@ describe("skiff check", () => {
       },
       { target: "lambda", entry: "examples/shop/lambda.ts", skipped: null, problems: 0 },
       { target: "node", entry: "examples/shop/node.ts", skipped: null, problems: 0 },
+      // Found next to the app, like node.ts; deno is an edge bundle (checked in memory), bun a Node-style one.
+      { target: "deno", entry: "examples/shop/deno.ts", skipped: null, problems: 0 },
+      { target: "bun", entry: "examples/shop/bun.ts", skipped: null, problems: 0 },
     ]);
   }, 20_000);
 
@@ -29,6 +32,8 @@ describe("skiff check", () => {
       ["vercel", false],
       ["lambda", false],
       ["node", false],
+      ["deno", false],
+      ["bun", false],
     ]);
     expect(report.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^does not exist; create it with$/), // wrangler.toml

@@ -39,11 +39,11 @@ describe("the skiff executable", () => {
       routes: Array<{ path: string }>;
       crons: Array<{ expression: string; next: string }>;
     };
-    expect(manifest.routes).toHaveLength(7);
+    expect(manifest.routes).toHaveLength(13);
     expect(manifest.crons[0]?.expression).toBe("0 9 * * *");
     expect(Date.parse(manifest.crons[0]?.next ?? "")).toBeGreaterThan(Date.now());
     expect(plain.stdout).toMatch(
-      /^Routes\n {2}GET {3}\/ {20}skiffBindings, requestId, logger → \(anonymous\)$/m,
+      /^Routes\n {2}GET {5}\/ {27}skiffBindings, requestId, logger → \(anonymous\)$/m,
     );
     expect(plain.stdout).toMatch(/^ {2}orders-dlq .*dead-letter queue of orders$/m);
     expect(plain.stdout).not.toMatch(ANSI);
@@ -95,7 +95,7 @@ describe("the skiff executable", () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe(
-      '[skiff] unknown target "heroku" (targets: cloudflare, vercel, lambda, node)',
+      '[skiff] unknown target "heroku" (targets: cloudflare, vercel, lambda, node, deno, bun)',
     );
   }, 20_000);
 });

@@ -5,7 +5,7 @@ import { samTemplate } from "../../src/cli/targets/lambda/sam-template.js";
 import { repo, fixtures, manifestOf, type Json, at } from "./support/config.js";
 
 describe("the generated SAM template, parsed back", () => {
-  it("wires the shop's function, HTTP API, schedule, SQS consumers, queues and redrive policy", async () => {
+  it("wires the shop's function, HTTP API, schedules, SQS consumers, queues and redrive policy", async () => {
     const { yaml, problems } = samTemplate(await manifestOf(repo, "examples/shop/app.ts"), {
       source: "examples/shop/app.ts",
     });
@@ -36,20 +36,25 @@ describe("the generated SAM template, parsed back", () => {
       TURSO_AUTH_TOKEN: { Ref: "TursoAuthToken" },
       SKIFF_QUEUE_URL_ORDERS: { Ref: "OrdersQueue" },
       SKIFF_QUEUE_URL_ORDERS_DLQ: { Ref: "OrdersDlqQueue" },
+      SKIFF_QUEUE_URL_SKIFF_WORKFLOWS: { Ref: "SkiffWorkflowsQueue" },
     });
     expect(props.Policies).toEqual([
       { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["OrdersQueue", "QueueName"] } } },
       { SQSPollerPolicy: { QueueName: { "Fn::GetAtt": ["OrdersQueue", "QueueName"] } } },
       { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["OrdersDlqQueue", "QueueName"] } } },
       { SQSPollerPolicy: { QueueName: { "Fn::GetAtt": ["OrdersDlqQueue", "QueueName"] } } },
+      { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["SkiffWorkflowsQueue", "QueueName"] } } },
+      { SQSPollerPolicy: { QueueName: { "Fn::GetAtt": ["SkiffWorkflowsQueue", "QueueName"] } } },
     ]);
 
     const events = props.Events as Record<string, Json>;
     expect(Object.keys(events)).toEqual([
       "Http",
       expect.stringMatching(/^Cron[0-9a-f]{8}$/),
+      expect.stringMatching(/^Cron[0-9a-f]{8}$/), // the workflow timer cron
       "OrdersQueueMessages",
       "OrdersDlqQueueMessages",
+      "SkiffWorkflowsQueueMessages",
     ]);
     expect(events.Http).toEqual({ Type: "HttpApi" });
     const schedule = Object.entries(events).find(([name]) => name.startsWith("Cron"))?.[1] as Json;
@@ -72,6 +77,14 @@ describe("the generated SAM template, parsed back", () => {
     expect(at(events.OrdersDlqQueueMessages, "Properties", "FunctionResponseTypes")).toEqual([
       "ReportBatchItemFailures",
     ]);
+    expect(at(events.SkiffWorkflowsQueueMessages, "Properties", "FunctionResponseTypes")).toEqual([
+      "ReportBatchItemFailures",
+    ]);
+    const timer = Object.entries(events).filter(([name]) => name.startsWith("Cron"))[1]?.[1] as Json;
+    expect(timer.Properties).toMatchObject({
+      ScheduleExpression: "cron(0 0 * * ? *)",
+      Description: "skiff's workflow timer cron (workflows: checkout, inventory-report)",
+    });
 
     expect(at(t, "Resources", "OrdersQueue")).toEqual({
       Type: "AWS::SQS::Queue",
@@ -105,6 +118,7 @@ describe("the generated SAM template, parsed back", () => {
       "SkiffFunction",
       "OrdersQueue",
       "OrdersDlqQueue",
+      "SkiffWorkflowsQueue",
     ]);
     expect(at(t, "Outputs", "ApiUrl", "Value")).toEqual({
       "Fn::Sub": "https://${ServerlessHttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/",
@@ -162,6 +176,8 @@ describe("the generated SAM template, parsed back", () => {
     ).toEqual(["cron(30 6 * * ? *)"]);
     const short = {
       routes: [],
+      workflows: [],
+      workflowTimerCron: null,
       crons: [],
       queues: [
         {

@@ -138,6 +138,8 @@ describe("the generated SAM template deploys today", () => {
     });
     const manifest: AppManifest = {
       routes: [],
+      workflows: [],
+      workflowTimerCron: null,
       crons: [],
       queues: [
         {
@@ -248,7 +250,7 @@ describe("package.json names the entry of each target and the app's environment"
     const cases: Array<[unknown, RegExp]> = [
       [
         { entries: { heroku: "x.ts" } },
-        /"skiff\.entries\.heroku" in .* is not a target \(targets: cloudflare, vercel, lambda, node\)/,
+        /"skiff\.entries\.heroku" in .* is not a target \(targets: cloudflare, vercel, lambda, node, deno, bun\)$/,
       ],
       [{ entries: { vercel: 3 } }, /"skiff\.entries\.vercel" in .* must be a file path/],
       [{ entries: [] }, /"skiff\.entries" in .* must be an object/],

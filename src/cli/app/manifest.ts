@@ -1,6 +1,6 @@
 import { findTargetHandler, isMiddleware } from "hono/utils/handler";
 import { PatternRouter } from "hono/router/pattern-router";
-import { nextOccurrence } from "../../triggers/cron/index.js";
+import { cronKey, nextOccurrence } from "../../triggers/cron/index.js";
 import type { ResolvedQueueOptions } from "../../triggers/types.js";
 import type { SkiffApp } from "./load.js";
 
@@ -61,7 +61,21 @@ export interface QueueInfo {
 export type ConsumerOptions = Omit<ResolvedQueueOptions, "deadLetter"> & { deadLetter: string | null };
 
 /**
- * Everything the CLI generates and checks platform config from: routes, crons, queues.
+ * A workflow the app declares (`new Skiff({ workflows })`) and whether `app.workflow()` implements it.
+ *
+ * @example
+ * ```ts
+ * const workflow: WorkflowInfo = { name: "checkout", implemented: true };
+ * ```
+ */
+export interface WorkflowInfo {
+  name: string;
+  implemented: boolean;
+}
+
+/**
+ * Everything the CLI generates and checks platform config from: routes, crons, queues, workflows, and the
+ * expression of the workflow timer cron (`null` while no workflow is implemented, since none is registered then).
  *
  * @example
  * ```ts
@@ -73,6 +87,8 @@ export interface AppManifest {
   routes: RouteInfo[];
   crons: CronInfo[];
   queues: QueueInfo[];
+  workflows: WorkflowInfo[];
+  workflowTimerCron: string | null;
 }
 
 /**
@@ -85,7 +101,47 @@ export interface AppManifest {
  * ```
  */
 export function describeApp(app: SkiffApp, now: Date = new Date()): AppManifest {
-  return { routes: describeRoutes(app), crons: describeCrons(app, now), queues: describeQueues(app) };
+  return {
+    routes: describeRoutes(app),
+    crons: describeCrons(app, now),
+    queues: describeQueues(app),
+    workflows: describeWorkflows(app),
+    workflowTimerCron: workflowTimerCronOf(app),
+  };
+}
+
+/**
+ * The workflows an app declares, each with whether it is implemented, then any implemented but not declared (an
+ * app from another copy of skiff; the registry refuses those). Empty for an app without workflows, or one built
+ * on a skiff that predates them.
+ *
+ * @example
+ * ```ts
+ * describeWorkflows(app) // [{ name: "checkout", implemented: true }, { name: "refund", implemented: false }]
+ * ```
+ */
+export function describeWorkflows(app: SkiffApp): WorkflowInfo[] {
+  const declared = [...(app.triggers.workflowSchemas?.keys() ?? [])];
+  const implemented = new Set(app.triggers.workflows?.keys() ?? []);
+  const names = [...new Set([...declared, ...implemented])];
+  return names.map((name) => ({ name, implemented: implemented.has(name) }));
+}
+
+/**
+ * The expression of the workflow timer cron as the app registered it (`new Skiff({ workflowTimers })`, default
+ * every 5 minutes), or `null` when the app registered none (no workflow is implemented).
+ *
+ * @example
+ * ```ts
+ * workflowTimerCronOf(app) // "*\/5 * * * *"
+ * ```
+ */
+export function workflowTimerCronOf(app: SkiffApp): string | null {
+  const { workflowTimerCron: expression, workflows } = app.triggers;
+  if (!expression || !workflows?.size) return null;
+  // As the crons are keyed (and listed), so it compares equal to its CronInfo.expression.
+  const key = cronKey(expression);
+  return app.triggers.crons.has(key) ? key : null;
 }
 
 function nameOf(handler: (...args: never[]) => unknown): string {

@@ -10,6 +10,7 @@ import type { Target, TargetName } from "../targets/types.js";
 import { limitBytes, loadTargetInput, type ProjectOptions } from "./context.js";
 import type { StepOutcome } from "../output.js";
 import { outcomeOf } from "../errors.js";
+import { appWorkflowProblems, withWorkflowContext } from "../workflows/check.js";
 
 /**
  * Options of {@link runBuild}: the target and the overrides of `skiff build`.
@@ -179,7 +180,10 @@ export async function runBuild(options: BuildOptions): Promise<BuildReport> {
   done = step(`platform config for ${target.name}`);
   const emitted = await target.emit(input, entry, outDir, result);
   done(undefined, outcomeOf(emitted.problems));
-  problems.push(...emitted.problems);
+  problems.push(
+    ...withWorkflowContext(emitted.problems, input.manifest),
+    ...appWorkflowProblems(input.manifest),
+  );
   return {
     ok: !problems.some((p) => p.severity !== "warning"),
     target: target.name,

@@ -8,6 +8,7 @@ import { bundleErrorText, bundleProblems, withOverride } from "./build.js";
 import { limitBytes, loadTargetInput, type ProjectOptions } from "./context.js";
 import type { StepOutcome } from "../output.js";
 import { outcomeOf } from "../errors.js";
+import { appWorkflowProblems, withWorkflowContext } from "../workflows/check.js";
 
 /**
  * Options of {@link runCheck}. Without `targets`, every target whose entry exists is checked.
@@ -65,7 +66,8 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
     throw new CliError("--entry and --config need a single --target");
   const input = await loadTargetInput(options);
   const { project } = input;
-  const report: CheckReport = { ok: true, targets: [], problems: [] };
+  // Problems of the app itself (a declared workflow without a handler), once, whatever the targets.
+  const report: CheckReport = { ok: true, targets: [], problems: appWorkflowProblems(input.manifest) };
   const step = options.progress ?? (() => () => undefined);
   for (const name of names) {
     const target = getTarget(name);
@@ -92,7 +94,7 @@ export async function runCheck(options: CheckOptions): Promise<CheckReport> {
       continue;
     }
     const done = step(`checking ${name}`);
-    const problems = await target.check(input, entry);
+    const problems = withWorkflowContext(await target.check(input, entry), input.manifest);
     if (options.bundle !== false && target.edge(input, entry)) {
       const limits = withOverride(target.limits(input, entry), limitBytes(options.limit));
       const spec = { ...target.bundleSpec(input, entry, join(project.outDir, name)), write: false };

@@ -91,7 +91,13 @@ export function samTemplate(manifest: AppManifest, options: SamOptions = {}): Sa
         ScheduleExpression: schedule,
         ScheduleExpressionTimezone: "UTC",
         Input: JSON.stringify(scheduleInput(cron.expression)),
-        Description: `app.cron("${cron.expression}")`,
+        Description:
+          cron.expression === manifest.workflowTimerCron
+            ? `skiff's workflow timer cron (workflows: ${manifest.workflows
+                .filter((w) => w.implemented)
+                .map((w) => w.name)
+                .join(", ")})`
+            : `app.cron("${cron.expression}")`,
       },
     };
   }

@@ -1,4 +1,5 @@
 import { existsSync } from "node:fs";
+import { vercelCronPath, vercelDrainPath } from "../../../adapters/vercel/paths.js";
 import { nextOccurrence } from "../../../triggers/cron/index.js";
 import type { Problem } from "../../errors.js";
 import { pickPlan, PLANS } from "../plans.js";
@@ -18,9 +19,16 @@ function moreThanDaily(expression: string): boolean {
   return false;
 }
 
+const implemented = (input: TargetInput) =>
+  input.manifest.workflows
+    .filter((w) => w.implemented)
+    .map((w) => w.name)
+    .join(", ");
+
 /**
  * The plan rules the app's crons break: on Hobby (the default `--plan`), a cron that runs more than once a day,
- * which Vercel refuses to deploy.
+ * which Vercel refuses to deploy. For the workflow timer cron, the message says how to make it daily
+ * (`new Skiff({ workflowTimers })`).
  *
  * @example
  * ```ts
@@ -29,12 +37,16 @@ function moreThanDaily(expression: string): boolean {
  */
 export function planProblems(input: TargetInput, file: string): Problem[] {
   if (pickPlan(input.plan, PLANS.vercel) !== "hobby") return [];
+  const timer = input.manifest.workflowTimerCron;
   const problems: Problem[] = input.manifest.crons
     .filter((c) => moreThanDaily(c.expression))
     .map((c) => ({
       target: "vercel",
       file,
-      message: `cron "${c.expression}" runs more than once a day, which the Hobby plan refuses (on Pro, pass --plan pro)`,
+      message:
+        c.expression === timer
+          ? `the workflow timer cron "${c.expression}" (of the workflows ${implemented(input)}) runs more than once a day, which the Hobby plan refuses: set the app's timer option, new Skiff({ workflows, workflowTimers: "0 0 * * *" }), so sleeps longer than the queue's delay and lost wake-ups are handled daily${c.handlers > 1 ? `; an app.cron("${c.expression}") handler needs the same change` : ""} (on Pro, pass --plan pro)`
+          : `cron "${c.expression}" runs more than once a day, which the Hobby plan refuses (on Pro, pass --plan pro)`,
     }));
   const drain = input.project.vercelDrainSchedule;
   if (typeof drain === "string" && input.app.triggers.queues.size > 0 && moreThanDaily(drain))
@@ -73,6 +85,7 @@ export async function vercelCrons(
         : { drainSchedule: input.project.vercelDrainSchedule }),
     };
     const diff = await checkVercelJson(input.app, vercelJson, options);
+    const why = whyNeeded(input, basePath);
     if (write) {
       if (!problems.length && (!diff.ok || !existsSync(vercelJson))) {
         await writeVercelJson(input.app, vercelJson, options);
@@ -83,7 +96,7 @@ export async function vercelCrons(
         problems.push({
           target: "vercel",
           file,
-          message: `crons lacks ${JSON.stringify(c)}; run skiff build --target vercel to write it`,
+          message: `crons lacks ${JSON.stringify(c)}${why(c.path)}; run skiff build --target vercel to write it`,
         });
       for (const c of diff.stale)
         problems.push({
@@ -99,5 +112,28 @@ export async function vercelCrons(
       message: error instanceof Error ? error.message.replace(/^\[skiff\] /, "") : String(error),
     });
   }
+  const workflows = implemented(input);
+  if (workflows && input.project.vercelDrainSchedule === false)
+    problems.push({
+      target: "vercel",
+      file: "package.json",
+      severity: "warning",
+      message: `skiff.vercel.drainSchedule is false, but the wake-ups of the workflows ${workflows} are queue messages, which Vercel delivers through the queue drain: runs then advance only when requests drain the queue (toVercel's drainOnRequest). Set a drain schedule ("0 0 * * *" on Hobby)`,
+    });
   return { problems, files };
+}
+
+// What a missing entry does for workflows, for the "crons lacks" messages: the timer cron, and the queue drain that
+// delivers their wake-ups.
+function whyNeeded(input: TargetInput, basePath: string): (path: string) => string {
+  const workflows = implemented(input);
+  const timer = input.manifest.workflowTimerCron;
+  return (path) => {
+    if (!workflows) return "";
+    if (timer && path === vercelCronPath(timer, basePath))
+      return ` (the workflow timer cron of ${workflows}: it ends sleeps longer than the queue's delay and recovers lost wake-ups)`;
+    if (path === vercelDrainPath(basePath))
+      return ` (the queue drain, which delivers the wake-ups of the workflows ${workflows})`;
+    return "";
+  };
 }
