@@ -1,14 +1,35 @@
 import { ProblemError, Skiff, sql } from "skiff";
 import { apiKeyAuth, bodyLimit, idempotency, logger, rateLimit, requestId, validate } from "skiff/middleware";
 import { shopKeys } from "./auth.js";
-import { DeadOrder, migrations, NewOrder, NewUser, Order, UserListQuery } from "./schema.js";
+import { assertActive, foundRun, runView, sameJson } from "./runs.js";
+import {
+  CheckoutInput,
+  DeadOrder,
+  InventoryReportInput,
+  migrations,
+  NewOrder,
+  NewUser,
+  Order,
+  ReviewDecision,
+  UserListQuery,
+} from "./schema.js";
+import { checkout, inventoryReport } from "./workflows.js";
 
 /**
  * The shop: the seed scenarios of a serverless API, one app for every platform. Users and orders live in libSQL,
  * orders are processed by a queue consumer, a daily cron writes a report to KV, and a request counter lives in KV
- * (never in module state, which is per isolate and lost on every cold start).
+ * (never in module state, which is per isolate and lost on every cold start). Checkouts are a durable workflow
+ * (charge, reserve, confirm, refund on failure) and the inventory report a fan-out over SKUs: examples/shop/workflows.ts.
  */
-export const app = new Skiff({ queues: { orders: Order, "orders-dlq": DeadOrder }, migrations });
+export const app = new Skiff({
+  queues: { orders: Order, "orders-dlq": DeadOrder },
+  workflows: { checkout: CheckoutInput, "inventory-report": InventoryReportInput },
+  // The timer cron wakes waits longer than the queue's longest delay (the review's day-long timeout). Daily, not
+  // the default every 5 minutes, so the shop deploys on Vercel Hobby (crons at most daily) like its queue drain;
+  // a review that times out is then refunded within a day of its deadline. On paid plans, drop this line.
+  workflowTimers: "0 0 * * *",
+  migrations,
+});
 
 // Every request gets an id (echoed as X-Request-Id) and one JSON log line; bodies are capped well below every
 // platform's limit; public traffic is rate limited per client IP, exactly, in libSQL, before any auth so that
@@ -86,6 +107,51 @@ app.get("/api/reports/latest", async (c) => {
 
 app.get("/api/stats", async (c) => c.json({ requests: Number((await c.var.kv.get("stats:requests")) ?? 0) }));
 
+// Checkouts run as a workflow: 202 with the run's id at once, then GET the run to follow it. The run id derives from
+// the client's orderId, so a retried POST finds its run (same basket) or is refused (another basket: 409).
+app.post("/api/checkouts", writer, validate("json", CheckoutInput), async (c) => {
+  const input = c.req.valid("json");
+  const run = await c.var.workflows.checkout.start(input, { id: `checkout-${input.orderId}` });
+  if (!run.created && !sameJson((await foundRun(c.var.workflows.checkout, run.id)).input, input))
+    throw new ProblemError(409, {
+      detail: `Order ${input.orderId} was already checked out with another basket`,
+    });
+  c.header("Location", `/api/checkouts/${run.id}`);
+  return c.json({ runId: run.id, created: run.created }, 202);
+});
+
+app.get("/api/checkouts/:id", async (c) =>
+  c.json(runView(await foundRun(c.var.workflows.checkout, c.req.param("id")))),
+);
+
+// Large checkouts wait for a review; the decision reaches the run as an event (kept if it arrives early).
+app.post("/api/checkouts/:id/review", writer, validate("json", ReviewDecision), async (c) => {
+  const run = await foundRun(c.var.workflows.checkout, c.req.param("id"));
+  assertActive(run, "review");
+  await c.var.workflows.checkout.sendEvent(run.id, { type: "review", payload: c.req.valid("json") });
+  c.header("Location", `/api/checkouts/${run.id}`);
+  return c.json({ runId: run.id, event: "review" }, 202);
+});
+
+// Cancelling stops the run at its next step and undoes what it did, newest first (release the stock, refund).
+app.delete("/api/checkouts/:id", writer, async (c) => {
+  const run = await foundRun(c.var.workflows.checkout, c.req.param("id"));
+  assertActive(run, "cancel");
+  await c.var.workflows.checkout.cancel(run.id);
+  c.header("Location", `/api/checkouts/${run.id}`);
+  return c.json({ runId: run.id, cancel: "requested" }, 202);
+});
+
+app.post("/api/reports/inventory", writer, validate("json", InventoryReportInput), async (c) => {
+  const run = await c.var.workflows["inventory-report"].start(c.req.valid("json"));
+  c.header("Location", `/api/reports/inventory/${run.id}`);
+  return c.json({ runId: run.id, created: run.created }, 202);
+});
+
+app.get("/api/reports/inventory/:id", async (c) =>
+  c.json(runView(await foundRun(c.var.workflows["inventory-report"], c.req.param("id")))),
+);
+
 // Orders move accepted -> processing -> fulfilled. The SKU "FAIL" always fails, to show retries and dead-letters.
 app.queue(
   "orders",
@@ -130,3 +196,6 @@ app.cron("0 9 * * *", async (event, ctx) => {
   };
   await ctx.kv.put("report:latest", JSON.stringify(report));
 });
+
+app.workflow("checkout", (event, step, ctx) => checkout(event, step, ctx));
+app.workflow("inventory-report", (event, step, ctx) => inventoryReport(event, step, ctx));

@@ -18,16 +18,19 @@ const quiet = { level: "error" as const, sink: () => undefined };
 
 describe("vercel.json generated from the app", () => {
   it("lists one cron entry per registered expression at the path toVercel serves, plus the queue drain", () => {
+    // The daily report's app.cron(), the workflows' timer cron (the shop's `workflowTimers`), the queue drain.
     expect(vercelCrons(shop, { basePath: "/api" })).toEqual([
       { path: "/api/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" },
+      { path: "/api/__skiff/cron/0_0_*_*_*", schedule: "0 0 * * *" },
       { path: "/api/__skiff/queues/drain", schedule: "0 0 * * *" },
     ]);
-    expect(vercelCrons(shop, { basePath: "/api", drainSchedule: "* * * * *" })[1]).toEqual({
+    expect(vercelCrons(shop, { basePath: "/api", drainSchedule: "* * * * *" })[2]).toEqual({
       path: "/api/__skiff/queues/drain",
       schedule: "* * * * *",
     });
     expect(vercelCrons(shop, { drainSchedule: false })).toEqual([
       { path: "/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" },
+      { path: "/__skiff/cron/0_0_*_*_*", schedule: "0 0 * * *" },
     ]);
   });
 
@@ -95,7 +98,11 @@ describe("vercel.json generated from the app", () => {
     const diff = diffVercelCrons(config, shop, { basePath: "/api" });
     expect(diff.ok).toBe(false);
     expect(diff.stale).toEqual([{ path: "/api/__skiff/cron/0_8_*_*_*", schedule: "0 8 * * *" }]);
-    expect(diff.missing.map((c) => c.schedule)).toEqual(["0 9 * * *", "0 0 * * *"]);
+    expect(diff.missing).toEqual([
+      { path: "/api/__skiff/cron/0_9_*_*_*", schedule: "0 9 * * *" },
+      { path: "/api/__skiff/cron/0_0_*_*_*", schedule: "0 0 * * *" },
+      { path: "/api/__skiff/queues/drain", schedule: "0 0 * * *" },
+    ]);
     const next = withVercelCrons(config, shop, { basePath: "/api" });
     expect(next).toEqual({
       $schema: "https://openapi.vercel.sh/vercel.json",

@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { EdgeRuntime } from "edge-runtime";
 import { serveHrana, type HranaServer } from "skiff/local";
@@ -6,6 +7,7 @@ import { tempDbUrl } from "../../contract/node-driver.js";
 import { bundleForEdge, edgeFetch, startEdgeSandbox, type EdgeBundle } from "./support/edge.js";
 
 const ROUTE = "examples/shop/vercel/app/api/[[...route]]/route.ts";
+const VERCEL_JSON = new URL("../../../examples/shop/vercel/vercel.json", import.meta.url);
 const HOBBY_EDGE_LIMIT = 1024 * 1024; // 1 MB gzipped on Hobby (https://vercel.com/docs/functions/limitations)
 const SECRET = "edge-secret-0123456789";
 
@@ -93,13 +95,27 @@ describe("the example's edge route inside the edge-runtime sandbox", () => {
   });
 
   it("serves the cron paths of its vercel.json only with the secret", async () => {
-    const path = "/api/__skiff/cron/0_9_*_*_*";
-    expect((await call(path)).status).toBe(401);
-    expect((await call(path, { headers: { authorization: "Bearer wrong" } })).status).toBe(401);
-    const ok = await call(path, { headers: { authorization: `Bearer ${SECRET}` } });
+    const { crons } = JSON.parse(readFileSync(VERCEL_JSON, "utf8")) as { crons: Array<{ path: string }> };
+    // The daily report, the workflows' timer cron (the shop's `workflowTimers: "0 0 * * *"`), the queue drain.
+    expect(crons.map((c) => c.path)).toEqual([
+      "/api/__skiff/cron/0_9_*_*_*",
+      "/api/__skiff/cron/0_0_*_*_*",
+      "/api/__skiff/queues/drain",
+    ]);
+    for (const { path } of crons) {
+      expect((await call(path)).status, path).toBe(401);
+      expect((await call(path, { headers: { authorization: "Bearer wrong" } })).status, path).toBe(401);
+    }
+    const ok = await call("/api/__skiff/cron/0_9_*_*_*", { headers: { authorization: `Bearer ${SECRET}` } });
     expect(ok.status).toBe(200);
     expect((await call("/api/reports/latest")).status).toBe(200);
+    const timers = await call("/api/__skiff/cron/0_0_*_*_*", {
+      headers: { authorization: `Bearer ${SECRET}` },
+    });
+    expect(timers.status).toBe(200); // a path with no handler behind it answers 404
+    expect(await timers.json()).toMatchObject({ cron: "0 0 * * *", ok: true });
     const drain = await call("/api/__skiff/queues/drain", { headers: { authorization: `Bearer ${SECRET}` } });
-    expect(await drain.json()).toEqual({ delivered: { orders: 0, "orders-dlq": 0 } });
+    // skiff-workflows: the internal queue of the shop's workflows (their wakes), drained like the others.
+    expect(await drain.json()).toEqual({ delivered: { orders: 0, "orders-dlq": 0, "skiff-workflows": 0 } });
   });
 });

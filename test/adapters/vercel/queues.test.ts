@@ -80,7 +80,8 @@ describe("the durable queue on Vercel", () => {
     const res = await request("/api/__skiff/queues/drain", {
       headers: { authorization: `Bearer ${SECRET}` },
     });
-    expect(await res.json()).toEqual({ delivered: { orders: 25, "orders-dlq": 0 } });
+    // skiff-workflows: the internal queue of the shop's workflows (their wakes), consumed like the others.
+    expect(await res.json()).toEqual({ delivered: { orders: 25, "orders-dlq": 0, "skiff-workflows": 0 } });
     expect(await store.stats("orders")).toEqual({ ready: 0, delayed: 0, inFlight: 0 });
   });
 
