@@ -16,6 +16,9 @@ const COMPARISONS: ReadonlyArray<{ name: string; title: string; timeoutS: number
   { name: "startup", title: "3. Start-up", timeoutS: 180 },
   { name: "db", title: "4. Database", timeoutS: 150 },
   { name: "queues", title: "5. Queues", timeoutS: 120 },
+  { name: "bun", title: "8. Bun: skiff/bun vs Hono on Bun.serve", timeoutS: 300 },
+  { name: "deno", title: "9. Deno: skiff/deno vs Hono on Deno.serve", timeoutS: 300 },
+  { name: "workflows", title: "6. Workflows", timeoutS: 240 },
 ];
 
 function runOne(name: string, title: string, timeoutS: number): Promise<Section> {
