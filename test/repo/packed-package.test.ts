@@ -3,7 +3,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } f
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
+import ts from "typescript";
 import { afterAll, describe, expect, it } from "vitest";
 
 // The published package must work on its own: `npm pack`, install the tarball (with hono, its peer) in a project
@@ -83,6 +84,14 @@ function pack(): { tarball: string; files: string[] } {
   return { tarball: join(work, filename), files: packedPaths(out) };
 }
 
+// Subpaths that only load on workerd: they import its built-in modules (`cloudflare:*`), which Node's ESM loader
+// refuses. Node checks what is around them instead: their only bare imports are those built-ins, and every relative
+// module they import loads in plain Node.
+const WORKERD_ONLY: Record<string, string[]> = {
+  "./cloudflare/workflows": ["cloudflare:workers", "cloudflare:workflows"],
+};
+const specifierOf = (subpath: string) => (subpath === "." ? "skiff" : `skiff/${subpath.slice(2)}`);
+
 const APP = `import { Skiff } from "skiff";
 import { bearerAuth } from "hono/bearer-auth";
 export const app = new Skiff();
@@ -91,14 +100,23 @@ app.get("/private", bearerAuth({ token: "t" }), (c) => c.text("secret"));
 `;
 
 // Runs in the scratch project with plain \`node\`: dist/ through the exports map, as a user's server would.
+// WORKERD and RELATIVE are filled in by the test: the workerd-only subpaths, and the file URLs of what they import.
 const CHECK = `import { readFileSync } from "node:fs";
 const manifest = JSON.parse(readFileSync("node_modules/skiff/package.json", "utf8"));
+const WORKERD = new Set(__WORKERD__);
 const subpaths = {};
+const workerd = {};
 for (const subpath of Object.keys(manifest.exports)) {
   if (subpath === "./package.json") continue;
   const specifier = subpath === "." ? "skiff" : "skiff/" + subpath.slice(2);
+  if (WORKERD.has(subpath)) {
+    workerd[specifier] = await import(specifier).then(() => "loaded", (error) => error.code);
+    continue;
+  }
   subpaths[specifier] = Object.keys(await import(specifier)).length;
 }
+const relative = {};
+for (const url of __RELATIVE__) relative[url] = Object.keys(await import(url)).length;
 const { Skiff } = await import("skiff");
 const { serve } = await import("skiff/node");
 const { toLambda } = await import("skiff/lambda");
@@ -138,7 +156,7 @@ const event = {
   isBase64Encoded: false,
 };
 const result = await handler(event, { functionName: "f", awsRequestId: "r1", getRemainingTimeInMillis: () => 30_000 });
-console.log(JSON.stringify({ subpaths, node, lambda: { status: result.statusCode, body: JSON.parse(result.body) } }));
+console.log(JSON.stringify({ subpaths, workerd, relative, node, lambda: { status: result.statusCode, body: JSON.parse(result.body) } }));
 `;
 
 describe("the packed package works on its own", { timeout: 120_000 }, () => {
@@ -191,19 +209,54 @@ describe("the packed package works on its own", { timeout: 120_000 }, () => {
   });
 
   it("imports every subpath from plain Node and serves a route through skiff/node and skiff/lambda", () => {
-    writeFileSync(join(scratch, "check.mjs"), CHECK);
+    // The imports of each workerd-only module, read from its packed file by TypeScript's scanner (not a regex: the
+    // JSDoc examples kept in dist/ hold import statements too).
+    const relativeUrls: string[] = [];
+    for (const [subpath, builtins] of Object.entries(WORKERD_ONLY)) {
+      const target = pkg.exports[subpath];
+      const file = join(
+        scratch,
+        "node_modules/skiff",
+        typeof target === "string" ? target : (target?.default ?? "(no default condition)"),
+      );
+      const imports = ts
+        .preProcessFile(readFileSync(file, "utf8"), true, true)
+        .importedFiles.map((ref) => ref.fileName);
+      const [relative, bare] = [
+        imports.filter((name) => name.startsWith(".")),
+        imports.filter((name) => !name.startsWith(".")),
+      ];
+      expect([...new Set(bare)].sort(), `bare imports of ${subpath}`).toEqual(builtins);
+      expect(relative.length, `relative imports of ${subpath}`).toBeGreaterThan(0);
+      relativeUrls.push(...relative.map((name) => pathToFileURL(join(dirname(file), name)).href));
+    }
+    writeFileSync(
+      join(scratch, "check.mjs"),
+      CHECK.replace("__WORKERD__", JSON.stringify(Object.keys(WORKERD_ONLY))).replace(
+        "__RELATIVE__",
+        JSON.stringify(relativeUrls),
+      ),
+    );
     const lines = run(process.execPath, ["check.mjs"], scratch, 60_000).trim().split("\n");
     const report = JSON.parse(lines[lines.length - 1]!) as {
       subpaths: Record<string, number>;
+      workerd: Record<string, string>;
+      relative: Record<string, number>;
       node: { status: number; body: unknown; denied: { status: number; type: string; challenge: string } };
       lambda: { status: number; body: unknown };
     };
-    const expected = Object.keys(pkg.exports)
-      .filter((subpath) => subpath !== "./package.json")
-      .map((subpath) => (subpath === "." ? "skiff" : `skiff/${subpath.slice(2)}`));
+    const subpaths = Object.keys(pkg.exports).filter((subpath) => subpath !== "./package.json");
+    const expected = subpaths.filter((subpath) => !(subpath in WORKERD_ONLY)).map(specifierOf);
     expect(Object.keys(report.subpaths).sort()).toEqual(expected.sort());
     for (const [specifier, count] of Object.entries(report.subpaths))
       expect(count, specifier).toBeGreaterThan(0);
+    // Node refuses the workerd-only ones for their `cloudflare:` imports alone: what they import of skiff loads.
+    expect(report.workerd).toEqual(
+      Object.fromEntries(
+        Object.keys(WORKERD_ONLY).map((subpath) => [specifierOf(subpath), "ERR_UNSUPPORTED_ESM_URL_SCHEME"]),
+      ),
+    );
+    expect(Object.keys(report.relative).sort()).toEqual([...new Set(relativeUrls)].sort());
     expect(report.node).toEqual({
       status: 200,
       body: { pong: true },
