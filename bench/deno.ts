@@ -1,6 +1,6 @@
-import autocannon from "autocannon";
 import { DENO, DENO_FLAGS, startDeno, type DenoChild } from "./deno/child.js";
-import { ENDPOINTS, type Endpoint } from "./http/endpoints.js";
+import { ENDPOINTS } from "./http/endpoints.js";
+import { CONNECTIONS, checkAnswers as check, load } from "./http/load.js";
 import { run } from "./lib/child.js";
 import { fromRoot } from "./lib/paths.js";
 import { progress, runComparison, type SectionBuilder } from "./lib/report.js";
@@ -12,48 +12,12 @@ import { table } from "./lib/table.js";
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const STARTUP_ROUNDS = Number(process.env.BENCH_STARTUP_ROUNDS ?? 7);
-const CONNECTIONS = 32;
 const CONTENDERS = ["skiff", "hono"] as const;
 type Contender = (typeof CONTENDERS)[number];
 const SCRIPT: Record<Contender, string> = {
   skiff: "bench/deno/skiff-server.ts",
   hono: "bench/deno/hono-server.ts",
 };
-
-async function load(server: DenoChild, endpoint: Endpoint, seconds: number): Promise<number> {
-  const result = await autocannon({
-    url: server.url + endpoint.path,
-    method: endpoint.method,
-    connections: CONNECTIONS,
-    duration: seconds,
-    timeout: 10,
-    ...(endpoint.body ? { body: endpoint.body, headers: { "content-type": "application/json" } } : {}),
-  });
-  if (result.errors || result.timeouts || result.non2xx)
-    throw new Error(
-      `${endpoint.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
-    );
-  return result.requests.average;
-}
-
-// Both must answer the same thing, or a fast wrong answer would win.
-async function check(name: Contender, server: DenoChild): Promise<void> {
-  for (const e of ENDPOINTS) {
-    const res = await fetch(server.url + e.path, {
-      method: e.method,
-      ...(e.body ? { body: e.body, headers: { "content-type": "application/json" } } : {}),
-    });
-    const body = await res.text();
-    if (
-      res.status !== 200 ||
-      body !== e.expect.body ||
-      !e.expect.contentType.test(res.headers.get("content-type") ?? "")
-    )
-      throw new Error(`${name} ${e.method} ${e.path}: ${res.status} ${body}`);
-    if (name === "skiff" && !res.headers.get("x-request-id"))
-      throw new Error("skiff answered without X-Request-Id");
-  }
-}
 
 async function throughput(out: SectionBuilder): Promise<void> {
   const servers = {} as Record<Contender, DenoChild>;

@@ -1,6 +1,6 @@
-import autocannon from "autocannon";
 import { startServer, type ChildServer } from "./lib/child.js";
 import { ENDPOINTS, type Endpoint } from "./http/endpoints.js";
+import { CONNECTIONS, checkAnswers as check, load } from "./http/load.js";
 import { fromRoot } from "./lib/paths.js";
 import { progress, runComparison, type SectionBuilder } from "./lib/report.js";
 import { alternate, fmt, median, spread } from "./lib/stats.js";
@@ -11,42 +11,6 @@ const CONTENDERS = ["skiff", "hono", "express", "fastify"] as const;
 type Contender = (typeof CONTENDERS)[number];
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-// Enough connections to keep one server core busy without turning the run into a test of the load generator.
-const CONNECTIONS = 32;
-
-async function load(server: ChildServer, endpoint: Endpoint, seconds: number) {
-  const result = await autocannon({
-    url: server.url + endpoint.path,
-    method: endpoint.method,
-    connections: CONNECTIONS,
-    duration: seconds,
-    timeout: 10,
-    ...(endpoint.body ? { body: endpoint.body, headers: { "content-type": "application/json" } } : {}),
-  });
-  if (result.errors || result.timeouts || result.non2xx) {
-    throw new Error(
-      `${endpoint.name}: ${result.errors} errors, ${result.timeouts} timeouts, ${result.non2xx} non-2xx`,
-    );
-  }
-  return result.requests.average;
-}
-
-// Every contender must answer the same thing, or a fast wrong answer would win.
-async function check(name: Contender, server: ChildServer): Promise<void> {
-  for (const e of ENDPOINTS) {
-    const res = await fetch(server.url + e.path, {
-      method: e.method,
-      ...(e.body ? { body: e.body, headers: { "content-type": "application/json" } } : {}),
-    });
-    const body = await res.text();
-    const type = res.headers.get("content-type") ?? "";
-    if (res.status !== 200 || body !== e.expect.body || !e.expect.contentType.test(type)) {
-      throw new Error(`${name} ${e.method} ${e.path}: ${res.status} ${type} ${body}`);
-    }
-    if (name === "skiff" && !res.headers.get("x-request-id"))
-      throw new Error("skiff answered without X-Request-Id: its stack is not on");
-  }
-}
 
 /**
  * Where skiff's time goes on the plain-text endpoint: bare Hono, Hono with only the request-id middleware, skiff

@@ -72,12 +72,11 @@ export class SkiffRuntime implements TriggerRuntime {
   readonly env: Record<string, unknown>;
   readonly log: Logger;
   readonly queues: Producers<QueueSchemas>;
-  /** The portable workflow engine of this runtime (journal in `db`, wakes through the `skiff-workflows` queue). */
-  readonly workflowEngine: WorkflowEngine;
   readonly #options: RuntimeOptions;
   #db: Database | undefined;
   #kv: KVStore | undefined;
   #workflows: Readonly<Record<string, WorkflowClient<unknown>>> | undefined;
+  #engine: WorkflowEngine | undefined;
   readonly #transports = new Map<string, QueueTransport>();
 
   constructor(registry: TriggerRegistry, options: RuntimeOptions) {
@@ -91,19 +90,30 @@ export class SkiffRuntime implements TriggerRuntime {
       producers[name] = createProducer(name, schema, () => this.transport(name));
     }
     this.queues = Object.freeze(producers);
-    this.workflowEngine = new WorkflowEngine({
-      declared: registry.workflowSchemas,
-      implemented: registry.workflows,
-      timings: registry.workflowTimings,
+  }
+
+  /**
+   * The portable workflow engine of this runtime (journal in `db`, wakes through the `skiff-workflows` queue),
+   * created on first use: an app without workflows, or one on Cloudflare Workflows, never builds it.
+   */
+  get workflowEngine(): WorkflowEngine {
+    this.#engine ??= new WorkflowEngine({
+      declared: this.registry.workflowSchemas,
+      implemented: this.registry.workflows,
+      timings: this.registry.workflowTimings,
       db: () => this.db,
       transport: () => this.transport(WORKFLOW_QUEUE),
       log: this.log,
     });
+    return this.#engine;
   }
 
   /** The clients of the declared workflows: `c.var.workflows` and `ctx.workflows`. */
   get workflows(): Readonly<Record<string, WorkflowClient<unknown>>> {
-    this.#workflows ??= this.#options.workflows?.(this) ?? this.workflowEngine.clients;
+    this.#workflows ??=
+      this.registry.workflowSchemas.size === 0
+        ? NO_WORKFLOWS
+        : (this.#options.workflows?.(this) ?? this.workflowEngine.clients);
     return this.#workflows;
   }
 
@@ -162,6 +172,8 @@ export class SkiffRuntime implements TriggerRuntime {
     return dispatchCron(this, event, waitUntil);
   }
 }
+
+const NO_WORKFLOWS: Readonly<Record<string, WorkflowClient<unknown>>> = Object.freeze({});
 
 const RUNTIME = Symbol.for("skiff.runtime");
 

@@ -31,14 +31,7 @@ export function startServer(
     env: { ...process.env, NODE_ENV: "production", ...env },
     stdio: ["ignore", "ignore", "inherit", "ipc"],
   });
-  started.add(child);
-  const stop = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null || child.signalCode !== null) return resolve();
-      child.once("exit", () => resolve());
-      child.kill("SIGTERM");
-      setTimeout(() => child.kill("SIGKILL"), 3_000).unref();
-    }).finally(() => started.delete(child));
+  const stop = stopper(child);
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
@@ -53,6 +46,68 @@ export function startServer(
     child.once("exit", (code) => {
       clearTimeout(timer);
       reject(new Error(`${script} exited with code ${code} before listening`));
+    });
+  });
+}
+
+// Tracks a child for the exit hook and returns how to stop it: SIGTERM, then SIGKILL after 3 s.
+function stopper(child: ChildProcess): () => Promise<void> {
+  started.add(child);
+  return () =>
+    new Promise<void>((resolve) => {
+      if (child.exitCode !== null || child.signalCode !== null) return resolve();
+      child.once("exit", () => resolve());
+      child.kill("SIGTERM");
+      setTimeout(() => child.kill("SIGKILL"), 3_000).unref();
+    }).finally(() => started.delete(child));
+}
+
+/** A server in another runtime (Bun, Deno) that printed its `{ "ready": true, "port": ... }` line. */
+export interface ReadyChild {
+  readonly ready: Record<string, unknown> & { port?: number };
+  /** ms from spawn to the ready line. */
+  readonly readyMs: number;
+  readonly url: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Spawns `command args` (a Bun or Deno server) and waits at most `timeoutMs` for its first stdout line starting with
+ * `{"ready":true`: those runtimes have no IPC channel to a Node parent, so that line is how they report their port.
+ */
+export function startReadyChild(
+  command: string,
+  args: readonly string[],
+  options: { cwd: string; env: Record<string, string | undefined>; label: string; timeoutMs?: number },
+): Promise<ReadyChild> {
+  const { label, timeoutMs = 30_000 } = options;
+  const t0 = performance.now();
+  const child = spawn(command, args, {
+    cwd: options.cwd,
+    env: options.env,
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const stop = stopper(child);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${label} was not ready within ${timeoutMs} ms`));
+    }, timeoutMs);
+    let pending = "";
+    child.stdout?.on("data", (chunk: Buffer) => {
+      pending += chunk.toString();
+      for (let i = pending.indexOf("\n"); i >= 0; i = pending.indexOf("\n")) {
+        const line = pending.slice(0, i);
+        pending = pending.slice(i + 1);
+        if (!line.startsWith('{"ready":true')) continue;
+        clearTimeout(timer);
+        const ready = JSON.parse(line) as ReadyChild["ready"];
+        resolve({ ready, readyMs: performance.now() - t0, url: `http://127.0.0.1:${ready.port ?? 0}`, stop });
+      }
+    });
+    child.once("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`${label} exited with ${code} before it was ready`));
     });
   });
 }

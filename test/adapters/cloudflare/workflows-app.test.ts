@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleWorker } from "./support/bundle-worker.js";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serveHrana } from "../../../src/dev/hrana/index.js";
@@ -39,21 +39,9 @@ async function ended(workflow: string, id: string) {
 
 beforeAll(async () => {
   hrana = await serveHrana({ url: tempDbUrl("skiff-cf-workflows"), port: 0, hostname: "127.0.0.1" });
-  const result = await build({
-    entryPoints: [FIXTURE],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["skiff-source", "workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    logLevel: "silent",
-    absWorkingDir: process.cwd(),
-  });
   mf = new Miniflare({
     modules: true,
-    script: result.outputFiles[0]?.text ?? "",
+    script: await bundleWorker(FIXTURE),
     compatibilityDate: "2026-04-20",
     host: "127.0.0.1",
     bindings: { TURSO_DATABASE_URL: hrana.url },

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { build } from "esbuild";
+import { bundleWorker } from "./support/bundle-worker.js";
 import type { Readable } from "node:stream";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -88,21 +88,9 @@ async function log(id: string): Promise<string[]> {
 }
 
 beforeAll(async () => {
-  const result = await build({
-    entryPoints: [FIXTURE],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["skiff-source", "workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    logLevel: "silent",
-    absWorkingDir: process.cwd(),
-  });
   mf = new Miniflare({
     modules: true,
-    script: result.outputFiles[0]?.text ?? "",
+    script: await bundleWorker(FIXTURE),
     compatibilityDate: "2026-04-20",
     host: "127.0.0.1",
     kvNamespaces: ["KV"],

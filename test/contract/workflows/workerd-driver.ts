@@ -2,7 +2,7 @@ import { createInterface } from "node:readline";
 import type { Readable } from "node:stream";
 import { join } from "node:path";
 import { createClient } from "@libsql/client/web";
-import { build } from "esbuild";
+import { bundleWorker } from "../../adapters/cloudflare/support/bundle-worker.js";
 import { Miniflare } from "miniflare";
 import { Database } from "skiff/adapter";
 import { serveHrana } from "skiff/local";
@@ -10,24 +10,6 @@ import { workflowDb } from "./temp-db.js";
 import { WORKFLOW_QUEUE, type WorkflowDriver } from "./driver.js";
 
 const FIXTURE = join("test", "adapters", "cloudflare", "workflows-contract-fixture", "worker.ts");
-
-/** Bundles the fixture Worker as wrangler would: ESM, workerd's resolution conditions, skiff from its sources. */
-async function bundleWorker(): Promise<string> {
-  const result = await build({
-    entryPoints: [FIXTURE],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2022",
-    conditions: ["skiff-source", "workerd", "worker", "browser"],
-    logLevel: "silent",
-    absWorkingDir: process.cwd(),
-  });
-  const output = result.outputFiles[0];
-  if (!output) throw new Error(`esbuild produced no output for ${FIXTURE}`);
-  return output.text;
-}
 
 // The Worker logs one JSON line per request, step and batch: shown only with SKIFF_TEST_LOGS=1, like vitest's filter.
 function forward(stream: Readable, to: NodeJS.WriteStream): void {
@@ -52,7 +34,7 @@ export async function workerdWorkflowDriver(): Promise<WorkflowDriver> {
   });
   const mf = new Miniflare({
     modules: true,
-    script: await bundleWorker(),
+    script: await bundleWorker(FIXTURE),
     compatibilityDate: "2026-04-20",
     host: "127.0.0.1",
     bindings: { TURSO_DATABASE_URL: hrana.url },

@@ -73,6 +73,33 @@ const SECTIONS = {
 } as const;
 
 /**
+ * @internal The problem list of one wrangler config file and the function that adds to it, shared by the queue,
+ * cron and workflow checks so that every problem names the same target and file.
+ *
+ * @example
+ * ```ts
+ * const { problems, problem } = wranglerProblems("wrangler.toml");
+ * problem("no [[queues.consumers]] for \"orders\"", "[[queues.consumers]]\nqueue = \"orders\"");
+ * ```
+ */
+export function wranglerProblems(file: string): {
+  problems: Problem[];
+  problem: (message: string, fix?: string, severity?: "warning") => void;
+} {
+  const problems: Problem[] = [];
+  const problem = (message: string, fix?: string, severity?: "warning") => {
+    problems.push({
+      target: "cloudflare",
+      file,
+      message,
+      ...(fix ? { fix } : {}),
+      ...(severity ? { severity } : {}),
+    });
+  };
+  return { problems, problem };
+}
+
+/**
  * Checks a wrangler config (`wrangler.toml`, or `wrangler.json`/`wrangler.jsonc` with comments and trailing
  * commas) against the app: every `app.cron` expression is in `[triggers] crons` and no listed
  * cron lacks a handler; every consumed queue has a `[[queues.consumers]]` whose `max_batch_size`,
@@ -93,15 +120,7 @@ export function checkWrangler(
   source: string,
   options: WranglerCheckOptions,
 ): Problem[] {
-  const problems: Problem[] = [];
-  const problem = (message: string, fix?: string, severity?: "warning") =>
-    problems.push({
-      target: "cloudflare",
-      file: options.file,
-      message,
-      ...(fix ? { fix } : {}),
-      ...(severity ? { severity } : {}),
-    });
+  const { problems, problem } = wranglerProblems(options.file);
   const format = options.format ?? configFormat(options.file);
   const section = SECTIONS[format];
   const fix = (toml: string, json: Record<string, unknown>) => snippet(format, toml, json);

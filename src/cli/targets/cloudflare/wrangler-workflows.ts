@@ -5,6 +5,7 @@ import { cronKey } from "../../../triggers/cron/index.js";
 import { workflowTimerCron } from "../../../workflows/consumer.js";
 import { WORKFLOW_QUEUE } from "../../../workflows/schema.js";
 import { workflowBindingName, workflowClassName } from "../../../workflows/cloudflare/names.js";
+import { wranglerProblems } from "./wrangler-check.js";
 import { snippet, type WranglerFormat } from "./wrangler-config.js";
 
 /**
@@ -99,15 +100,7 @@ export function checkWorkflows(
 ): Problem[] {
   const declared = [...app.triggers.workflowSchemas.keys()];
   if (!declared.length) return [];
-  const problems: Problem[] = [];
-  const problem = (message: string, fix?: string, severity?: "warning") =>
-    problems.push({
-      target: "cloudflare",
-      file: options.file,
-      message,
-      ...(fix ? { fix } : {}),
-      ...(severity ? { severity } : {}),
-    });
+  const { problems, problem } = wranglerProblems(options.file);
   const listed = (Array.isArray(config.workflows) ? config.workflows : []) as Partial<WorkflowEntry>[];
   const worker = typeof config.name === "string" ? config.name : "skiff-app";
   if (workflowEngine(app, options.exports) === "portable") {
