@@ -1,8 +1,8 @@
 import { startServer, type ChildServer } from "./lib/child.js";
-import { ENDPOINTS, type Endpoint } from "./http/endpoints.js";
+import { ENDPOINTS } from "./http/endpoints.js";
 import { CONNECTIONS, checkAnswers as check, load } from "./http/load.js";
 import { fromRoot } from "./lib/paths.js";
-import { progress, runComparison, type SectionBuilder } from "./lib/report.js";
+import { progress, runComparison } from "./lib/report.js";
 import { alternate, fmt, median, spread } from "./lib/stats.js";
 import { table } from "./lib/table.js";
 
@@ -11,44 +11,6 @@ const CONTENDERS = ["skiff", "hono", "express", "fastify"] as const;
 type Contender = (typeof CONTENDERS)[number];
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
-
-/**
- * Where skiff's time goes on the plain-text endpoint: bare Hono, Hono with only the request-id middleware, skiff
- * with no middleware (serve + bindings + error handler) and skiff's full stack, alternated in the same rounds.
- */
-async function breakdown(out: SectionBuilder, hono: ChildServer, skiff: ChildServer): Promise<void> {
-  const extra = {
-    honoRequestId: await startServer(fromRoot("bench/http/hono-server.ts"), { BENCH_STACK: "requestId" }),
-    skiffBare: await startServer(fromRoot("bench/http/skiff-server.ts"), { BENCH_STACK: "bare" }),
-  };
-  try {
-    const text = ENDPOINTS[0] as Endpoint;
-    const servers = {
-      hono,
-      "hono + requestId": extra.honoRequestId,
-      "skiff, no middleware": extra.skiffBare,
-      "skiff, full stack": skiff,
-    };
-    const names = Object.keys(servers) as Array<keyof typeof servers>;
-    progress(`breakdown on ${text.name}: ${ROUNDS} rounds × ${SECONDS} s`);
-    for (const name of names) await load(servers[name], text, 1);
-    const samples = await alternate(names, ROUNDS, (name) => load(servers[name], text, SECONDS));
-    const base = median(samples.hono);
-    out.add(
-      table(
-        [`breakdown, ${text.name}`, "req/s (median)", "vs bare Hono"],
-        names.map((n) => [
-          n,
-          `${fmt.int(median(samples[n]))} ${fmt.pct(spread(samples[n]))}`,
-          fmt.ratio(median(samples[n]) / base),
-        ]),
-        ["l", "r", "r"],
-      ),
-    );
-  } finally {
-    await Promise.all(Object.values(extra).map((s) => s.stop()));
-  }
-}
 
 await runComparison("1. HTTP throughput on Node (autocannon, 127.0.0.1)", async (out) => {
   const servers = {} as Record<Contender, ChildServer>;
@@ -96,7 +58,7 @@ await runComparison("1. HTTP throughput on Node (autocannon, 127.0.0.1)", async 
     const missing = servers.skiff.info.missing;
     if (Array.isArray(missing) && missing.length)
       out.note(`not available yet: ${missing.join(", ")} — skiff measured without it.`);
-    await breakdown(out, servers.hono, servers.skiff);
+    out.note("Where the time goes, like for like (the same middleware on both sides), is section 7.");
     const figure = (ratios: number[]) => `${ratios.map(fmt.ratio).join(" / ")} (text / params+query / POST)`;
     out.atLeast("HTTP: skiff ≥ 0.95× bare Hono (every endpoint)", Math.min(...vsHono), 0.95, figure(vsHono));
     out.atLeast(

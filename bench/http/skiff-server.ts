@@ -1,28 +1,16 @@
-import { pathToFileURL } from "node:url";
-import type { MiddlewareHandler } from "hono";
-import { Skiff, type LogSink } from "skiff";
+import { Skiff } from "skiff";
+import { logger, requestId } from "skiff/middleware";
 import { serve } from "skiff/node";
-import { requestId } from "../../middleware/request-id/index.js";
-import { PIECES, fromRoot, has } from "../lib/paths.js";
+import { formatAndDrop } from "./json-logger.js";
 import { TEXT, acceptOrder, ready, userJson } from "./endpoints.js";
 
-// skiff as a user deploys it on Node: serve() with its default stack (bindings, request id, request logs to a
-// sink that drops them, the problem+json error handler), scheduler and queue worker off so nothing else runs.
-// BENCH_STACK=bare leaves out the request-id and logger middleware, to show what they cost.
-const nullSink: LogSink = () => {};
-const app = new Skiff({ log: { sink: nullSink } });
+// skiff as a user deploys it on Node: serve() with its default stack (bindings, request id, one JSON request line
+// per request, the problem+json error handler), scheduler and queue worker off so nothing else runs. The log sink
+// formats each line and drops it, as the Hono peer's does (bench/http/json-logger.ts). BENCH_STACK=bare leaves out
+// the request-id and logger middleware, to show what they cost.
+const app = new Skiff({ log: { sink: formatAndDrop } });
 const bare = process.env.BENCH_STACK === "bare";
-const stack = ["bindings"];
-if (!bare) {
-  app.use(requestId());
-  stack.push("requestId");
-}
-const logger = bare ? undefined : await loggerMiddleware();
-if (logger) {
-  app.use(logger);
-  stack.push("logger");
-}
-stack.push("onError");
+if (!bare) app.use(requestId(), logger());
 
 app.get("/hello", (c) => c.text(TEXT));
 app.get("/users/:id", (c) => c.json(userJson(c.req.param("id"), c.req.query("include"))));
@@ -36,18 +24,4 @@ const server = await serve(app, {
   queues: false,
   testScheduled: false,
 });
-ready(server.port, { stack: stack.join(" → "), missing: logger || bare ? [] : [PIECES.logger] });
-
-// The logger middleware is being written in parallel; until it lands the stack is measured without it.
-async function loggerMiddleware(): Promise<MiddlewareHandler | undefined> {
-  if (!has("logger")) return undefined;
-  const mod = (await import(pathToFileURL(fromRoot(PIECES.logger)).href)) as {
-    logger?: (options?: object) => MiddlewareHandler;
-  };
-  if (typeof mod.logger !== "function") return undefined;
-  try {
-    return mod.logger({ sink: nullSink });
-  } catch {
-    return mod.logger(); // its options may not take a sink: then the app's null log sink is where it writes
-  }
-}
+ready(server.port, { stack: ["bindings", ...(bare ? [] : ["requestId", "logger"]), "onError"].join(" → ") });

@@ -14,6 +14,8 @@ export interface ChildServer {
   readonly url: string;
   /** Whatever else the child reported with its port (e.g. the middleware it runs). */
   readonly info: Record<string, unknown>;
+  /** The child's process id (for its memory in /proc). */
+  readonly pid: number;
   stop(): Promise<void>;
 }
 
@@ -41,7 +43,7 @@ export function startServer(
       clearTimeout(timer);
       const { port, ...info } = message;
       if (typeof port !== "number") return reject(new Error(`${script} sent ${JSON.stringify(message)}`));
-      resolve({ url: `http://127.0.0.1:${port}`, info, stop });
+      resolve({ url: `http://127.0.0.1:${port}`, info, pid: child.pid ?? 0, stop });
     });
     child.once("exit", (code) => {
       clearTimeout(timer);

@@ -44,4 +44,5 @@ export const fmt = {
   ratio: (n: number): string => (Number.isFinite(n) ? `${n.toFixed(2)}×` : "n/a"),
   pct: (n: number): string => `±${(n * 50).toFixed(0)}%`, // half the spread: the usual "±" reading
   kb: (bytes: number): string => `${(bytes / 1024).toFixed(1)} KiB`,
+  mib: (bytes: number): string => `${(bytes / 1024 / 1024).toFixed(1)} MiB`,
 };

@@ -4,6 +4,10 @@ declare module "autocannon" {
     url: string;
     connections?: number;
     duration?: number;
+    /** Requests in total (instead of a duration). */
+    amount?: number;
+    /** Requests per second over all connections (a fixed offered load). */
+    overallRate?: number;
     pipelining?: number;
     timeout?: number;
     method?: "GET" | "POST";
