@@ -62,9 +62,9 @@ await runComparison("2. Worker bundle size (esbuild, minified, gzip -9)", async 
   if (shop) {
     const r = shop.gzip / honoShop.gzip;
     out.atMost(
-      "bundle: skiff shop Worker ≤ 1.25× Hono + libSQL Worker (gzip)",
+      "bundle: skiff shop Worker ≤ 1.1× Hono + libSQL Worker (gzip)",
       r,
-      1.25,
+      1.1,
       `${fmt.ratio(r)} (${fmt.kb(shop.gzip)} vs ${fmt.kb(honoShop.gzip)})`,
     );
   } else

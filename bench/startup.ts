@@ -118,5 +118,5 @@ await runComparison("3. Start-up: time to first response", async (out) => {
       `workerd: ${ROUNDS.workerd} × \`new Miniflare({ modules: true, script })\` → first \`dispatchFetch\`, which includes starting workerd itself.`,
   );
   if (ratios.length)
-    out.atMost("start-up: skiff ≤ 1.2× Hono (every pair)", Math.max(...ratios), 1.2, figures.join(" / "));
+    out.atMost("start-up: skiff ≤ 1.1× Hono (every pair)", Math.max(...ratios), 1.1, figures.join(" / "));
 });

@@ -108,6 +108,13 @@ export async function localQueue(out: SectionBuilder): Promise<void> {
       ["l", "r", "r", "r"],
     ),
   );
+  const ack100 = perSecond(median(deliver["per-message, ack only, batch 100"]));
+  out.atLeast(
+    "queues: the local durable queue delivers and acks ≥ 10,000 msg/s at batch 100",
+    ack100,
+    10_000,
+    `${fmt.int(ack100)} msg/s (per-message consumer, ack only, embedded file)`,
+  );
   const batchGain =
     median(deliver["per-message db.run per message, batch 100"]) /
     median(deliver["queueBatch, one db.batch per batch, batch 100"]);

@@ -77,7 +77,7 @@ export async function workersWrapper(out: SectionBuilder): Promise<void> {
     out.note(
       "Batches are delivered with Miniflare's `worker.queue()`, which includes the RPC from Node into workerd for both.",
     );
-    out.atLeast("queues: skiff queue handler ≥ 0.9× raw Workers queue() (Miniflare)", r, 0.9, fmt.ratio(r));
+    out.atLeast("queues: skiff queue handler ≥ 0.95× raw Workers queue() (Miniflare)", r, 0.95, fmt.ratio(r));
   } finally {
     await mf.dispose();
   }
