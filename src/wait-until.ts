@@ -64,6 +64,35 @@ export class WaitUntilTracker {
 }
 
 /**
+ * A `waitUntil` for a platform that has one (Vercel, Netlify): each task is handed to `platform` (which keeps the
+ * function alive after the response) and tracked in `tracker`, so that `tracker.settle()` can await it (tests, local
+ * runs) and a failure is logged once, never an unhandled rejection. `platform` may throw or do nothing (no request
+ * context: the work simply runs on); the returned function never throws.
+ *
+ * @example
+ * ```ts
+ * const tracker = new WaitUntilTracker(runtime.log);
+ * const waitUntil = platformWaitUntil(tracker, (p) => context?.waitUntil?.(p), runtime.log);
+ * waitUntil(sendAnalytics());
+ * ```
+ */
+export function platformWaitUntil(
+  tracker: WaitUntilTracker,
+  platform: (promise: Promise<unknown>) => void,
+  log: Logger,
+): (promise: Promise<unknown>) => void {
+  const handOver = safeWaitUntil(platform, log);
+  return (promise) => {
+    // Caught once here, so neither the tracker nor the platform sees a rejection to report again.
+    const safe = Promise.resolve(promise).catch((error: unknown) =>
+      log.error("waitUntil task failed", { error }),
+    );
+    tracker.waitUntil(safe);
+    handOver(safe);
+  };
+}
+
+/**
  * Whether `work` settles (either way) within `ms`; never times out when `ms` is not finite. Shutdown uses it to bound
  * each wait by its grace, so a handler that never returns cannot hold a server open: every long-running adapter
  * (Node, Bun, Deno) waits for its cron runs, queue batches and `waitUntil` tasks through this one helper.

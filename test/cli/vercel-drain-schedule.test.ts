@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -13,6 +13,7 @@ afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 describe("package.json skiff.vercel.drainSchedule", () => {
   it("is the schedule of the drain path in the generated vercel.json (Pro)", async () => {
     const config = join(tmp, "pro-vercel.json");
+    writeFileSync(config, JSON.stringify({ crons: [] })); // the Cron Jobs form; Schedules: build-schedules.test.ts
     const pro = await runBuild({ root, target: "vercel", plan: "pro", config, outDir: join(tmp, "pro") });
     expect(pro).toMatchObject({ ok: true, written: [config] });
     expect(JSON.parse(readFileSync(config, "utf8")).crons).toEqual([

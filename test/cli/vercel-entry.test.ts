@@ -84,15 +84,14 @@ describe("the Vercel route handler is found in the standard Next.js layouts", ()
       target: "vercel",
       entry: "app/api/[[...route]]/route.ts",
       skipped: null,
-      problems: 1,
+      problems: 3,
     });
-    expect(report.problems).toEqual([
-      {
-        target: "vercel",
-        file: "vercel.json",
-        message:
-          'crons lacks {"path":"/api/__skiff/cron/*%2F15_*_*_*_*","schedule":"*/15 * * * *"}; run skiff build --target vercel to write it',
-      },
+    // No vercel.json yet: crons default to Vercel Schedules on a private function beside the route handler.
+    const fn = "app/api/skiff/schedule/route.ts";
+    expect(report.problems.map((p) => p.message)).toEqual([
+      `schedules lacks "skiff-cron-x.s15_x_x_x_x": {"schedule":"*/15 * * * *","timezone":"UTC","function":"${fn}"}; run skiff build --target vercel to write it`,
+      `functions."${fn}".experimentalTriggers is missing, expected [{"type":"schedule/v1beta"}] (without it the schedule function is a public URL); run skiff build --target vercel`,
+      `${fn} is missing; run skiff build --target vercel to write it`,
     ]);
   });
 
@@ -164,6 +163,7 @@ describe("skiff build --target vercel and the Hobby plan", () => {
     expect(hobby.written).toEqual([]);
     expect(existsSync(config)).toBe(false);
 
+    writeFileSync(config, JSON.stringify({ crons: [] })); // the Cron Jobs form; Schedules: build-schedules.test.ts
     const pro = await runBuild({
       ...next,
       target: "vercel",

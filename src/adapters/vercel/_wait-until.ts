@@ -1,5 +1,5 @@
 import type { Logger } from "../../logger.js";
-import { safeWaitUntil, WaitUntilTracker } from "../../wait-until.js";
+import { platformWaitUntil, WaitUntilTracker } from "../../wait-until.js";
 
 // Vercel publishes the current request's context, `waitUntil` included, on this global; `waitUntil` from
 // `@vercel/functions` is `globalThis[Symbol.for("@vercel/request-context")]?.get?.().waitUntil?.(promise)` (its
@@ -49,13 +49,6 @@ export interface VercelWaitUntil {
  */
 export function createVercelWaitUntil(log: Logger): VercelWaitUntil {
   const tracker = new WaitUntilTracker(log);
-  const platform = safeWaitUntil((promise) => vercelContext()?.waitUntil?.(promise), log);
-  const waitUntil = (promise: Promise<unknown>): void => {
-    const safe = Promise.resolve(promise).catch((error: unknown) =>
-      log.error("waitUntil task failed", { error }),
-    );
-    tracker.waitUntil(safe);
-    platform(safe);
-  };
+  const waitUntil = platformWaitUntil(tracker, (promise) => vercelContext()?.waitUntil?.(promise), log);
   return { waitUntil, settle: () => tracker.settle() };
 }

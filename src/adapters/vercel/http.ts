@@ -2,7 +2,8 @@ import type { RuntimeExecutionContext } from "../../runtime.js";
 import type { VercelWaitUntil } from "./_wait-until.js";
 import { cronEndpoint } from "./cron.js";
 import { SKIFF_PATH_PREFIX } from "./paths.js";
-import { drainEndpoint, type RequestDrainer } from "./queue.js";
+import type { RequestDrainer } from "../../triggers/request-drainer.js";
+import { drainEndpoint } from "./queue.js";
 import type { VercelState } from "./runtime.js";
 
 /**

@@ -40,6 +40,46 @@ export interface VercelOptions {
   drainBudgetMs?: number;
   /** The clock for cron scheduled times (tests). Default `Date.now`. */
   now?: () => number;
+  /**
+   * Which backend carries the queues that have a consumer: `"libsql"` (the durable libSQL queue, delivered by the
+   * drain path and after requests) or `"vercel"` (Vercel Queues: sends over its HTTP API, push delivery to the
+   * consumer routes `skiff build --target vercel` generates). Default: the `SKIFF_QUEUES` variable of the env, else
+   * `"libsql"`. Queues without a consumer (a dead-letter queue) always stay on libSQL, where they outlive Vercel
+   * Queues' 24-hour retention.
+   */
+  queues?: VercelQueueBackend;
+  /** Vercel Queues settings: the region (default `VERCEL_REGION`, else `iad1`) and the service origin (tests). */
+  vercelQueues?: { region?: string; baseUrl?: string };
+}
+
+/**
+ * The backends {@link VercelOptions.queues} chooses from.
+ *
+ * @example
+ * ```ts
+ * const backend: VercelQueueBackend = "vercel";
+ * ```
+ */
+export type VercelQueueBackend = "libsql" | "vercel";
+
+/**
+ * @internal The queue backend: the option, else `SKIFF_QUEUES`, else libSQL; a bad value throws naming its source.
+ *
+ * @example
+ * ```ts
+ * resolveQueueBackend(undefined, { SKIFF_QUEUES: "vercel" }) // "vercel"
+ * ```
+ */
+export function resolveQueueBackend(
+  option: VercelQueueBackend | undefined,
+  env: Record<string, string | undefined>,
+): VercelQueueBackend {
+  const value = option ?? env.SKIFF_QUEUES ?? "libsql";
+  if (value !== "libsql" && value !== "vercel")
+    throw new SkiffError(
+      `toVercel: ${option === undefined ? "SKIFF_QUEUES" : "queues"} is "${String(value)}"; use "libsql" or "vercel"`,
+    );
+  return value;
 }
 
 /**

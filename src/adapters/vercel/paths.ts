@@ -52,3 +52,33 @@ export function vercelCronPath(expression: string, basePath?: string): string {
 export function vercelDrainPath(basePath?: string): string {
   return `${normalizeBasePath(basePath)}${SKIFF_PATH_PREFIX}/queues/drain`;
 }
+
+// Schedule names allow letters, digits, ".", "_" and "-", starting with a letter or digit
+// (https://vercel.com/docs/schedules/configuration#naming-rules): each other character of an expression gets a
+// two-character code, so distinct expressions keep distinct names.
+const NAME_CODES: Record<string, string> = { " ": "_", "*": "x", "/": ".s", ",": ".c", "#": ".h", "?": ".q" };
+
+/**
+ * The Vercel Schedules name of a skiff cron: `skiff-cron-<expression, encoded>`, readable in the dashboard
+ * (`0 9 * * *` is `skiff-cron-0_9_x_x_x`). The private schedule function maps a run's name back to its expression
+ * by computing the names of the app's registered crons.
+ *
+ * @example
+ * ```ts
+ * vercelScheduleName("*\/5 9-17 * * MON-FRI") // "skiff-cron-x.s5_9-17_x_x_MON-FRI"
+ * ```
+ */
+export function vercelScheduleName(expression: string): string {
+  const key = expression.trim().split(/\s+/).join(" ");
+  return `skiff-cron-${[...key].map((c) => NAME_CODES[c] ?? c).join("")}`;
+}
+
+/**
+ * The Vercel Schedules name of the libSQL queue drain (added when the app consumes queues on libSQL).
+ *
+ * @example
+ * ```ts
+ * VERCEL_DRAIN_SCHEDULE // "skiff-queues-drain"
+ * ```
+ */
+export const VERCEL_DRAIN_SCHEDULE = "skiff-queues-drain";

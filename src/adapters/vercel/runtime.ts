@@ -3,8 +3,11 @@ import type { Skiff } from "../../app.js";
 import { webDatabase } from "../../bindings/db/web.js";
 import { libsqlBindings } from "../../bindings/libsql.js";
 import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
+import { vercelQueue } from "../../bindings/queues/vercel.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import type { QueueSchemas } from "../../types.js";
+import { vercelQueueNotes } from "./_queue-notes.js";
+import type { VercelQueueBackend } from "./options.js";
 import type { LibsqlClientFactory, VercelEnv, VercelPlatform } from "./types.js";
 
 // Defined as a string by Vercel's edge runtime (and by the `edge-runtime` sandbox) and nowhere else. Declared, not
@@ -54,6 +57,8 @@ export interface VercelState {
   readonly env: VercelEnv;
   readonly runtime: SkiffRuntime;
   readonly store: LibsqlQueueStore;
+  /** Which backend carries the queues that have a consumer. */
+  readonly queues: VercelQueueBackend;
 }
 
 // What a user of the package does on Vercel: the project's settings, not a script of this repository.
@@ -75,12 +80,28 @@ export function createVercelState<E extends Env, Q extends QueueSchemas>(
   app: Pick<Skiff<E, Q>, "triggers" | "logOptions" | "migrations">,
   env: VercelEnv,
   createClient: LibsqlClientFactory | undefined,
+  queues: { backend: VercelQueueBackend; region?: string; baseUrl?: string } = { backend: "libsql" },
 ): VercelState {
   const platform = detectVercelPlatform();
   // An injected client on the node runtime may open a file (local `next dev`); the web client and the edge cannot.
   const allowFile = platform === "vercel-node" && createClient !== undefined;
   const db = webDatabase(env, { allowFile, missing: VERCEL_MISSING_URL, createClient });
-  const { store, ...bindings } = libsqlBindings(db);
-  const runtime = createRuntime(app, { platform, env, ...bindings });
-  return { platform, env, runtime, store };
+  const { store, queue, ...bindings } = libsqlBindings(db);
+  const consumed = app.triggers.queues;
+  // On Vercel Queues, only consumed queues move: a dead-letter queue without a consumer stays in libSQL, durable
+  // and inspectable, instead of expiring from a topic nobody reads after 24 hours.
+  const transport =
+    queues.backend === "vercel"
+      ? (name: string) =>
+          consumed.has(name)
+            ? vercelQueue(name, {
+                env,
+                ...(queues.region ? { region: queues.region } : {}),
+                ...(queues.baseUrl ? { baseUrl: queues.baseUrl } : {}),
+              })
+            : queue(name)
+      : queue;
+  const runtime = createRuntime(app, { platform, env, ...bindings, queue: transport });
+  if (queues.backend === "vercel") for (const note of vercelQueueNotes(app.triggers)) runtime.log.warn(note);
+  return { platform, env, runtime, store, queues: queues.backend };
 }

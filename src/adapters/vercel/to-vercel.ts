@@ -5,8 +5,8 @@ import { runtimeContext } from "../../runtime.js";
 import type { BindingsOf, QueueSchemas } from "../../types.js";
 import { createVercelWaitUntil } from "./_wait-until.js";
 import { handleRequest, type VercelInstance } from "./http.js";
-import { resolveVercelOptions, type VercelOptions } from "./options.js";
-import { RequestDrainer } from "./queue.js";
+import { resolveQueueBackend, resolveVercelOptions, type VercelOptions } from "./options.js";
+import { RequestDrainer } from "../../triggers/request-drainer.js";
 import { createVercelState, resolveVercelEnv } from "./runtime.js";
 import type { VercelHandler, VercelHandlers } from "./types.js";
 
@@ -38,9 +38,14 @@ export function toVercel<
   // One per isolate (edge) or instance (node), held by this closure and never in module state.
   let instance: VercelInstance | undefined;
   const init = (): VercelInstance => {
-    const state = createVercelState(app, resolveVercelEnv(options.env), options.createClient);
+    const env = resolveVercelEnv(options.env);
+    const backend = resolveQueueBackend(options.queues, env);
+    const state = createVercelState(app, env, options.createClient, { backend, ...options.vercelQueues });
+    // On Vercel Queues the service delivers: nothing of the app's consumed queues waits in libSQL.
     const drainer =
-      intervalMs === undefined ? undefined : new RequestDrainer(state.runtime, state.store, intervalMs, now);
+      intervalMs === undefined || backend === "vercel"
+        ? undefined
+        : new RequestDrainer(state.runtime, state.store, { fullEveryMs: intervalMs, now });
     const background = createVercelWaitUntil(state.runtime.log);
     const context = runtimeContext(state.runtime, { waitUntil: background.waitUntil });
     return { state, background, drainer, context };

@@ -1,4 +1,7 @@
 import { CliError } from "../errors.js";
+import { azure } from "./azure/target.js";
+import { gcp } from "./gcp/target.js";
+import { netlify } from "./netlify/target.js";
 import { bun } from "./bun/target.js";
 import { deno } from "./deno/target.js";
 import { cloudflare } from "./cloudflare/target.js";
@@ -7,7 +10,17 @@ import { node } from "./node/target.js";
 import { TARGET_NAMES, type Target, type TargetInput, type TargetName } from "./types.js";
 import { vercel } from "./vercel/target.js";
 
-const TARGETS: Record<TargetName, Target> = { cloudflare, vercel, lambda, node, deno, bun };
+const TARGETS: Record<TargetName, Target> = {
+  cloudflare,
+  vercel,
+  lambda,
+  node,
+  deno,
+  bun,
+  azure,
+  gcp,
+  netlify,
+};
 
 /**
  * The input a target sees: `--entry` when given, else the `skiff.entries.<target>` field of package.json (with

@@ -13,7 +13,8 @@ import type { Project } from "../project.js";
  * const target: TargetName = "cloudflare";
  * ```
  */
-export type TargetName = "cloudflare" | "vercel" | "lambda" | "node" | "deno" | "bun";
+export type TargetName =
+  "cloudflare" | "vercel" | "lambda" | "node" | "deno" | "bun" | "azure" | "gcp" | "netlify";
 
 /**
  * Every {@link TargetName}, in the order commands report them.
@@ -23,7 +24,17 @@ export type TargetName = "cloudflare" | "vercel" | "lambda" | "node" | "deno" | 
  * for (const name of TARGET_NAMES) console.log(name);
  * ```
  */
-export const TARGET_NAMES: readonly TargetName[] = ["cloudflare", "vercel", "lambda", "node", "deno", "bun"];
+export const TARGET_NAMES: readonly TargetName[] = [
+  "cloudflare",
+  "vercel",
+  "lambda",
+  "node",
+  "deno",
+  "bun",
+  "azure",
+  "gcp",
+  "netlify",
+];
 
 /**
  * What a target works from: the project, the loaded app and its manifest, and the command's overrides.

@@ -3,5 +3,8 @@ export type { CronField, CronFields, CronTerm } from "./fields.js";
 export { latestOccurrence, nextOccurrence } from "./occurrences.js";
 export { MONTHS, parseCron, validateCron, WEEKDAYS } from "./parse.js";
 export { AwsCronError, renderAws } from "./render-aws.js";
+export { renderAzure } from "./render-azure.js";
+export { renderGcp } from "./render-gcp.js";
+export { renderNetlify } from "./render-netlify.js";
 export { renderVercel } from "./render-vercel.js";
 export { cronFromSlug, cronKey, cronSlug } from "./slug.js";

@@ -1,4 +1,3 @@
-import { createServer } from "node:net";
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -8,19 +7,9 @@ import { loadContext } from "../../../src/cli/run/context.js";
 import { deno } from "../../../src/cli/targets/deno/target.js";
 import type { TargetInput } from "../../../src/cli/targets/types.js";
 import { type DenoProcess, denoFlags, startDeno, until } from "./support/deno.js";
+import { freePort } from "../../support/net.js";
 
 const root = new URL("./fixtures/project", import.meta.url).pathname;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 // `skiff build --target deno` as its steps (entry, bundle, deno.json): the bundle then runs on the real Deno
 // with the generated deno.json, and its queues go through Deno KV with delays, retries and batches.

@@ -116,6 +116,14 @@ describe("the example's edge route inside the edge-runtime sandbox", () => {
     expect(await timers.json()).toMatchObject({ cron: "0 0 * * *", ok: true });
     const drain = await call("/api/__skiff/queues/drain", { headers: { authorization: `Bearer ${SECRET}` } });
     // skiff-workflows: the internal queue of the shop's workflows (their wakes), drained like the others.
-    expect(await drain.json()).toEqual({ delivered: { orders: 0, "orders-dlq": 0, "skiff-workflows": 0 } });
+    expect(await drain.json()).toEqual({
+      delivered: {
+        orders: 0,
+        "orders-dlq": 0,
+        "skiff-workflows": 0,
+        "skiff-storage-uploads": 0,
+        "skiff-changes": 0,
+      },
+    });
   });
 });

@@ -81,7 +81,16 @@ describe("the durable queue on Vercel", () => {
       headers: { authorization: `Bearer ${SECRET}` },
     });
     // skiff-workflows: the internal queue of the shop's workflows (their wakes), consumed like the others.
-    expect(await res.json()).toEqual({ delivered: { orders: 25, "orders-dlq": 0, "skiff-workflows": 0 } });
+    expect(await res.json()).toEqual({
+      // The shop's internal queues (storage events, database changes) are drained too, with nothing in them.
+      delivered: {
+        orders: 25,
+        "orders-dlq": 0,
+        "skiff-workflows": 0,
+        "skiff-storage-uploads": 0,
+        "skiff-changes": 0,
+      },
+    });
     expect(await store.stats("orders")).toEqual({ ready: 0, delayed: 0, inFlight: 0 });
   });
 

@@ -1,10 +1,14 @@
-import { existsSync } from "node:fs";
-import { vercelCronPath, vercelDrainPath } from "../../../adapters/vercel/paths.js";
+import { writeFile } from "node:fs/promises";
+import { normalizeBasePath, vercelCronPath, vercelDrainPath } from "../../../adapters/vercel/paths.js";
 import { nextOccurrence } from "../../../triggers/cron/index.js";
 import type { Problem } from "../../errors.js";
 import { pickPlan, PLANS } from "../plans.js";
 import type { TargetInput } from "../types.js";
-import { checkVercelJson, writeVercelJson } from "./vercel-json.js";
+import { wantedFunctions } from "./functions.js";
+import { mergeVercel, vercelDrift, writeRoutes, type WantedVercel } from "./schedules-config.js";
+import { diffVercelCrons, vercelCrons as cronEntries } from "./vercel-config.js";
+import { readVercelJson } from "./vercel-json.js";
+import { vercelSettings } from "./vercel-settings.js";
 
 // Vercel Hobby runs a cron at most once a day (https://vercel.com/docs/cron-jobs/usage-and-pricing).
 function moreThanDaily(expression: string): boolean {
@@ -59,61 +63,72 @@ export function planProblems(input: TargetInput, file: string): Problem[] {
 }
 
 /**
- * Checks (`write: false`) or writes (`write: true`) the app's crons in `vercel.json`. A plan rule that fails is a
- * problem either way, and then nothing is written: a `vercel.json` Vercel would refuse is never produced. When
- * writing, the file is rewritten only when its crons differ, so an up-to-date file keeps its bytes and mtime.
+ * Checks (`write: false`) or writes (`write: true`) what the app needs in `vercel.json` and beside its route
+ * handler: its crons as Vercel Schedules (a private function, the default) or as Cron Jobs (`crons`, see
+ * {@link vercelSettings}), and, with `skiff.vercel.queues: "vercel"`, a Vercel Queues consumer route per queue.
+ * A plan rule that fails is a problem either way, and then nothing is written: a `vercel.json` Vercel would refuse
+ * is never produced. When writing, files are rewritten only when they differ, so up-to-date files keep their bytes.
  *
  * @example
  * ```ts
- * const { problems, files } = await vercelCrons(input, "/p/vercel.json", "vercel.json", "/api", true);
+ * const where = { vercelJson: "/p/vercel.json", file: "vercel.json", basePath: "/api", entry, projectDir: "/p" };
+ * const { problems, files } = await vercelCrons(input, where, true);
  * ```
  */
 export async function vercelCrons(
   input: TargetInput,
-  vercelJson: string,
-  file: string,
-  basePath: string,
+  where: { vercelJson: string; file: string; basePath: string; entry: string; projectDir: string },
   write: boolean,
 ): Promise<{ problems: Problem[]; files: string[] }> {
+  const { vercelJson, file, basePath, entry, projectDir } = where;
   const problems = planProblems(input, file);
   const files: string[] = [];
+  let queues: "libsql" | "vercel" = "libsql";
+  const problem = (message: string) => problems.push({ target: "vercel", file, message });
   try {
-    const options = {
-      basePath,
-      ...(input.project.vercelDrainSchedule === undefined
-        ? {}
-        : { drainSchedule: input.project.vercelDrainSchedule }),
+    const existing = await readVercelJson(vercelJson);
+    const settings = vercelSettings(input.project.root, existing);
+    queues = settings.queues;
+    const drainSchedule: string | false =
+      settings.queues === "vercel" ? false : (input.project.vercelDrainSchedule ?? "0 0 * * *");
+    const options = { basePath, drainSchedule };
+    const cronJobs = settings.crons === "cron-jobs";
+    const wanted: WantedVercel = {
+      projectDir,
+      basePath: normalizeBasePath(basePath),
+      entry,
+      ...wantedFunctions(input, entry, projectDir, settings, drainSchedule),
+      crons: cronJobs ? cronEntries(input.app, options) : [],
     };
-    const diff = await checkVercelJson(input.app, vercelJson, options);
-    const why = whyNeeded(input, basePath);
+    const config = existing ?? {};
+    const crons = cronJobs
+      ? diffVercelCrons(config, input.app, options)
+      : { ok: true, missing: [], stale: [] };
+    // On Cron Jobs the crons array is diffed as before; vercelDrift covers schedules, functions and route files.
+    const drift = vercelDrift(cronJobs ? { ...config, crons: [] } : config, wanted);
     if (write) {
-      if (!problems.length && (!diff.ok || !existsSync(vercelJson))) {
-        await writeVercelJson(input.app, vercelJson, options);
-        files.push(vercelJson);
+      if (!problems.length && (!crons.ok || drift.length || !existing)) {
+        const next = mergeVercel(existing ?? { $schema: "https://openapi.vercel.sh/vercel.json" }, wanted);
+        await writeFile(vercelJson, `${JSON.stringify(next, null, 2)}\n`);
+        files.push(vercelJson, ...(await writeRoutes(wanted.routes)));
       }
     } else {
-      for (const c of diff.missing)
-        problems.push({
-          target: "vercel",
-          file,
-          message: `crons lacks ${JSON.stringify(c)}${why(c.path)}; run skiff build --target vercel to write it`,
-        });
-      for (const c of diff.stale)
-        problems.push({
-          target: "vercel",
-          file,
-          message: `crons has ${JSON.stringify(c)}, which the app no longer registers; run skiff build --target vercel`,
-        });
+      const why = whyNeeded(input, basePath);
+      for (const c of crons.missing)
+        problem(
+          `crons lacks ${JSON.stringify(c)}${why(c.path)}; run skiff build --target vercel to write it`,
+        );
+      for (const c of crons.stale)
+        problem(
+          `crons has ${JSON.stringify(c)}, which the app no longer registers; run skiff build --target vercel`,
+        );
+      for (const message of drift) problem(message);
     }
   } catch (error) {
-    problems.push({
-      target: "vercel",
-      file,
-      message: error instanceof Error ? error.message.replace(/^\[skiff\] /, "") : String(error),
-    });
+    problem(error instanceof Error ? error.message.replace(/^\[skiff\] /, "") : String(error));
   }
   const workflows = implemented(input);
-  if (workflows && input.project.vercelDrainSchedule === false)
+  if (workflows && queues === "libsql" && input.project.vercelDrainSchedule === false)
     problems.push({
       target: "vercel",
       file: "package.json",

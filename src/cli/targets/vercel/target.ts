@@ -20,7 +20,9 @@ function layout(input: TargetInput, entry: string) {
   const vercelJson = input.config
     ? resolve(input.project.root, input.config)
     : join(derived.projectDir ?? input.project.root, "vercel.json");
-  return { vercelJson, basePath: input.basePath ?? derived.basePath };
+  // Function paths in vercel.json are relative to the project (where app/ or api/ is), wherever the file is written.
+  const projectDir = derived.projectDir ?? input.project.root;
+  return { vercelJson, basePath: input.basePath ?? derived.basePath, projectDir };
 }
 
 /**
@@ -94,16 +96,16 @@ export const vercel: Target = {
     return [{ measure: "gzip", ...EDGE_LIMITS[pickPlan(input.plan, PLANS.vercel)] }];
   },
   async check(input, entry) {
-    const { vercelJson, basePath } = layout(input, entry);
-    return (await vercelCrons(input, vercelJson, input.project.rel(vercelJson), basePath, false)).problems;
+    const { vercelJson, basePath, projectDir } = layout(input, entry);
+    const file = input.project.rel(vercelJson);
+    return (await vercelCrons(input, { vercelJson, file, basePath, entry, projectDir }, false)).problems;
   },
   async emit(input, entry) {
-    const { vercelJson, basePath } = layout(input, entry);
+    const { vercelJson, basePath, projectDir } = layout(input, entry);
+    const file = input.project.rel(vercelJson);
     const { problems, files } = await vercelCrons(
       input,
-      vercelJson,
-      input.project.rel(vercelJson),
-      basePath,
+      { vercelJson, file, basePath, entry, projectDir },
       true,
     );
     return {

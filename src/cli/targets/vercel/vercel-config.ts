@@ -98,7 +98,15 @@ export interface VercelJson {
   [key: string]: unknown;
 }
 
-function skiffOwned(cron: VercelCron, basePath: string | undefined): boolean {
+/**
+ * Whether a `crons` entry is skiff's: its path is under `<basePath>/__skiff/`.
+ *
+ * @example
+ * ```ts
+ * skiffOwned({ path: "/api/__skiff/queues/drain", schedule: "0 0 * * *" }, "/api") // true
+ * ```
+ */
+export function skiffOwned(cron: VercelCron, basePath: string | undefined): boolean {
   return cron.path.startsWith(`${normalizeBasePath(basePath)}${SKIFF_PATH_PREFIX}/`);
 }
 

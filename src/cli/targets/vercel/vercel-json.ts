@@ -11,7 +11,16 @@ import {
   type VercelJson,
 } from "./vercel-config.js";
 
-async function readVercelJson(file: string | URL): Promise<VercelJson | undefined> {
+/**
+ * Reads a `vercel.json`: `undefined` when the file does not exist, a SkiffError naming the file when it is not a JSON
+ * object or its `crons` is not an array.
+ *
+ * @example
+ * ```ts
+ * const config = (await readVercelJson("vercel.json")) ?? {};
+ * ```
+ */
+export async function readVercelJson(file: string | URL): Promise<VercelJson | undefined> {
   let text: string;
   try {
     text = await readFile(file, "utf8");

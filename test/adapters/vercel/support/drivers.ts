@@ -1,48 +1,17 @@
 import { join } from "node:path";
 import { createClient as createNodeClient } from "@libsql/client";
 import { createClient as createWebClient } from "@libsql/client/web";
-import { sql } from "skiff";
-import { cronSlug, Database, LibsqlQueueStore } from "skiff/adapter";
+import { cronSlug, Database } from "skiff/adapter";
 import { toVercel, type VercelHandlers } from "skiff/vercel";
 import { app } from "../../../../examples/shop/app.js";
-import {
-  CONTRACT_API_KEY_SHA256,
-  type ContractDriver,
-  type DeliveredMessage,
-  type Settlement,
-} from "../../../contract/driver.js";
+import { CONTRACT_API_KEY_SHA256, type ContractDriver } from "../../../contract/driver.js";
 import { tempDbUrl } from "../../../contract/node-driver.js";
+import { queueSide } from "../../../contract/queue-side.js";
 import { serveHrana } from "skiff/local";
 import { bundleForEdge, edgeFetch, startEdgeSandbox } from "./edge.js";
 
 export const CRON_SECRET = "test-cron-secret-0123456789";
 const bearer = { authorization: `Bearer ${CRON_SECRET}` };
-
-/** The database as another process sees it: what the platform's queue holds, independent of the handlers. */
-function queueSide(db: Database) {
-  const store = new LibsqlQueueStore(db);
-  return {
-    store,
-    /** Puts messages on the queue as if delivered `attempts - 1` times before, like test/contract/node-driver.ts. */
-    async enqueue(queue: string, messages: DeliveredMessage[]): Promise<void> {
-      const now = Date.now();
-      await store.stats(queue); // creates the table
-      await db.batch(
-        messages.map(
-          (m) => sql`INSERT INTO _skiff_queue (id, queue, body, attempts, visible_at, enqueued_at)
-                     VALUES (${m.id}, ${queue}, ${JSON.stringify(m.body)}, ${m.attempts - 1}, ${now - 1}, ${now})`,
-        ),
-      );
-    },
-    /** Settlement of each message by what is left on the queue, then empties it for the next case. */
-    async settlements(queue: string, messages: DeliveredMessage[]): Promise<Record<string, Settlement>> {
-      const left = new Set((await store.peek(queue, 1000)).map((m) => m.id));
-      await db.run(sql`DELETE FROM _skiff_queue WHERE queue = ${queue}`);
-      return Object.fromEntries(messages.map((m) => [m.id, left.has(m.id) ? "retry" : "ack"]));
-    },
-    sent: async (queue: string) => (await store.peek(queue, 1000)).map((m) => m.body),
-  };
-}
 
 /** Drives the Vercel handlers through the platform's own paths: HTTP, cron paths with the secret, the drain path. */
 function vercelDriver(
