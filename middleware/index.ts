@@ -5,3 +5,4 @@ export * from "./body-limit/index.js";
 export * from "./logger/index.js";
 export * from "./rate-limit/index.js";
 export * from "./idempotency/index.js";
+export * from "./openapi/index.js";

@@ -15,19 +15,23 @@ import type {
 } from "./triggers/types.js";
 import type { SkiffRoutes } from "./routes.js";
 import type {
+  BucketsOf,
   ForeignHono,
   QueueSchemas,
+  SkiffConstructor,
   SkiffEnv,
   SkiffOptions,
-  WithWorkflows,
   WorkflowsOf,
 } from "./types.js";
+import type { BucketDeclarations, StorageHandler, StorageOptions } from "./triggers/storage/types.js";
 import type { WorkflowOptions } from "./workflows/registration.js";
+import { addChangeTrigger } from "./triggers/changes/register.js";
+import type { ChangeHandler, ChangeOperation, ChangeOptions } from "./triggers/changes/types.js";
 import type { WorkflowHandler, WorkflowPayloadOf, WorkflowSchemas } from "./workflows/types.js";
 import type { LoggerOptions } from "./logger.js";
 import type { Migration } from "./bindings/db/migrate.js";
 
-export type { SkiffOptions, WithWorkflows } from "./types.js";
+export type { SkiffConstructor, SkiffOptions, WithBuckets, WithWorkflows } from "./types.js";
 
 const TRIGGERS = Symbol.for("skiff.triggers");
 
@@ -54,8 +58,8 @@ export class SkiffApp<
   /** @internal */
   declare readonly migrations: readonly Migration[] | undefined;
 
-  constructor(options: SkiffOptions<Q, WorkflowSchemas> = {}) {
-    const { queues, log, migrations, workflows, workflowTimers, workflowTimings, ...hono } = options;
+  constructor(options: SkiffOptions<Q, WorkflowSchemas, BucketDeclarations> = {}) {
+    const { queues, log, migrations, workflows, workflowTimers, workflowTimings, buckets, ...hono } = options;
     super(hono as HonoOptions<SkiffEnv<E, Q>>);
     Object.defineProperty(this, TRIGGERS, { value: new TriggerRegistry(), enumerable: false });
     Object.defineProperty(this, "logOptions", { value: log, enumerable: false });
@@ -66,13 +70,17 @@ export class SkiffApp<
     if (workflowTimings !== undefined) this.triggers.setWorkflowTimings(workflowTimings);
     for (const [name, schema] of Object.entries((workflows ?? {}) as WorkflowSchemas))
       this.triggers.addWorkflowSchema(name, schema);
+    for (const [name, declaration] of Object.entries((buckets ?? {}) as BucketDeclarations))
+      this.triggers.addBucket(name, declaration);
     this.use("*", bindingsOf(this));
     this.onError(onError);
     this.notFound(notFound);
   }
 
   /** The implementation of {@link SkiffConstructor.withEnv}, typed there (its env is a type only). */
-  static withEnv(): (options?: SkiffOptions<QueueSchemas, WorkflowSchemas>) => SkiffApp<Env, QueueSchemas> {
+  static withEnv(): (
+    options?: SkiffOptions<QueueSchemas, WorkflowSchemas, BucketDeclarations>,
+  ) => SkiffApp<Env, QueueSchemas> {
     return (options) => new SkiffApp(options);
   }
 
@@ -167,6 +175,52 @@ export class SkiffApp<
     return this;
   }
 
+  /**
+   * Reacts to objects created or deleted in a declared bucket (filtered by `events`, `prefix`, `suffix`), in one
+   * event shape on every platform. Changes travel on the bucket's internal queue, so a handler that throws is retried
+   * with the queue contract (`maxRetries`, then `deadLetter`). See docs/storage.md.
+   *
+   * @example
+   * ```ts
+   * app.storage("uploads", async (event, ctx) => {
+   *   const image = await ctx.buckets.uploads.get(event.key);
+   *   if (image) await ctx.buckets.uploads.put(`thumbs/${event.key}`, await shrink(await image.arrayBuffer()));
+   * }, { events: ["created"], prefix: "photos/", maxRetries: 5, deadLetter: "thumbnails-dlq" });
+   * ```
+   */
+  storage<N extends keyof BucketsOf<E> & string>(
+    bucket: N,
+    handler: StorageHandler<E, Q>,
+    options?: StorageOptions,
+  ): this {
+    this.triggers.addStorage(bucket, handler as StorageHandler, options);
+    return this;
+  }
+
+  /**
+   * Reacts to changes of a table of the app's database, through a transactional outbox: SQL triggers (created after
+   * the migrations, before the app's first query) record each change in the same transaction as the change, a relay
+   * after each request and a cron move the records to the internal queue `skiff-changes`, and the handler runs at
+   * least once per change, in order per row key (a later change of a row waits until the earlier one succeeded or
+   * was dead-lettered), with the queue's retry and dead-letter contract. Works on every target. See docs/changes.md.
+   *
+   * @example
+   * ```ts
+   * app.onChange<{ id: number; email: string }>("users", "insert", async (change, ctx) => {
+   *   await ctx.queues.emails.send({ to: change.row!.email, template: "welcome" });
+   * });
+   * ```
+   */
+  onChange<R extends Record<string, unknown> = Record<string, unknown>>(
+    table: string,
+    operations: ChangeOperation | readonly ChangeOperation[],
+    handler: ChangeHandler<E, Q, R>,
+    options?: ChangeOptions,
+  ): this {
+    addChangeTrigger(this.triggers, table, operations, handler as unknown as ChangeHandler, options);
+    return this;
+  }
+
   #consumer(registration: QueueRegistration): this {
     this.triggers.addQueue(registration);
     return this;
@@ -242,38 +296,6 @@ export type Skiff<
   S extends Schema = BlankSchema,
   BasePath extends string = "/",
 > = SkiffRoutes<E, Q, S, BasePath> & SkiffApp<E, Q, S, BasePath>;
-
-/**
- * The type of the `Skiff` constructor. Queue types are inferred from `options.queues`, so give no type argument,
- * or use `withEnv` to name the env: TypeScript infers either all of a call's type arguments or none (there is no
- * partial inference), so `new Skiff<{ Bindings: Env }>({ queues })` cannot infer the queues, and skiff rejects
- * it with a message instead of leaving them untyped.
- *
- * @example
- * ```ts
- * const plain = new Skiff({ queues: { orders: Order } }); // c.env: Record<string, unknown>
- * const typed = Skiff.withEnv<{ Bindings: Env }>()({ queues: { orders: Order } }); // c.env: Env
- * ```
- */
-export interface SkiffConstructor {
-  new <E extends Env = Env, Q extends QueueSchemas = {}, W extends WorkflowSchemas = {}>(
-    options?: SkiffOptions<Q, W>,
-  ): Skiff<WithWorkflows<E, W>, Q>;
-  /**
-   * Names the env (`Bindings`, `Variables`) as a type, then returns a function that creates the app and infers its
-   * queue types from `options`: the currying is what lets TypeScript infer one while being told the other.
-   *
-   * @example
-   * ```ts
-   * const app = Skiff.withEnv<{ Bindings: Env }>()({ queues: { orders: Order } });
-   * app.queue("orders", async (message, ctx) => { await ctx.env.ORDERS_KV.put(message.body.orderId, "done") });
-   * ```
-   */
-  withEnv<E extends Env>(): <Q extends QueueSchemas = {}, W extends WorkflowSchemas = {}>(
-    options?: SkiffOptions<Q, W>,
-  ) => Skiff<WithWorkflows<E, W>, Q>;
-  readonly prototype: SkiffApp<Env, QueueSchemas>;
-}
 
 /**
  * A skiff app: a Hono app (every Hono API and middleware works unchanged) that also declares cron handlers and

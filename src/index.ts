@@ -82,3 +82,33 @@ export type {
 } from "./types.js";
 export type { AnySchema, SchemaInput, SchemaOutput } from "./schema.js";
 export type { SkiffRoutes } from "./routes.js";
+export type {
+  Bucket,
+  BucketBody,
+  BucketObject,
+  BucketObjectInfo,
+  BucketPutOptions,
+  BucketListOptions,
+  BucketListResult,
+} from "./bindings/buckets/types.js";
+export { BUCKET_LIMITS } from "./bindings/buckets/limits.js";
+export type {
+  StorageEvent,
+  StorageEventName,
+  StorageHandler,
+  StorageOptions,
+  BucketDeclaration,
+  BucketDeclarations,
+  Buckets,
+  BucketsOf,
+  WithBuckets,
+  UntypedBuckets,
+} from "./triggers/storage/types.js";
+export {
+  dropChangeTriggers,
+  type ChangeEvent,
+  type ChangeHandler,
+  type ChangeKey,
+  type ChangeOperation,
+  type ChangeOptions,
+} from "./triggers/changes/index.js";

@@ -1,10 +1,14 @@
 import type { ExecutionContext } from "hono";
-import { Database } from "./bindings/db/database.js";
+import type { Database } from "./bindings/db/database.js";
 import type { Migration } from "./bindings/db/migrate.js";
 import type { KVStore } from "./bindings/kv/types.js";
 import { createProducer } from "./bindings/queues/producer.js";
 import type { QueueProducer, QueueTransport } from "./bindings/queues/types.js";
-import { SkiffError } from "./errors.js";
+import { ConfigError, SkiffError } from "./errors.js";
+import { declaredBuckets } from "./bindings/buckets/bucket.js";
+import type { Bucket, BucketChange, BucketStore } from "./bindings/buckets/types.js";
+import { localEvent, storageQueue } from "./triggers/storage/consumer.js";
+import type { BucketDeclaration } from "./triggers/storage/types.js";
 import { createLogger, type Logger, type LoggerOptions } from "./logger.js";
 import type { CronEvent } from "./triggers/cron/index.js";
 import { dispatchCron } from "./triggers/dispatch-cron.js";
@@ -21,6 +25,7 @@ import type { WorkflowClient } from "./workflows/types.js";
 import { safeWaitUntil } from "./wait-until.js";
 import { WorkflowEngine } from "./workflows/engine.js";
 import { WORKFLOW_QUEUE } from "./workflows/schema.js";
+import { databaseSetup, relayAfterWork } from "./triggers/changes/hooks.js";
 
 /**
  * What an adapter supplies: the platform's name and env, and factories for each binding. Factories are called once,
@@ -43,6 +48,17 @@ export interface RuntimeOptions {
   db: () => Database;
   kv: () => KVStore;
   queue: (name: string) => QueueTransport;
+  /**
+   * The backend of each declared bucket (R2, S3, local files), called once per bucket on its first use with the
+   * app's name and declaration. Without it, using a bucket fails with a ConfigError naming the platform.
+   */
+  bucket?: (name: string, declaration: BucketDeclaration) => BucketStore;
+  /**
+   * `"local"` when the bucket backend is the app's own (local files): the runtime then sends each put and delete
+   * through the bucket's storage queue, as S3 and R2 notifications would. Default `"platform"`: the platform
+   * notifies (R2 event notifications, S3 notifications), configured by the generated config.
+   */
+  bucketEvents?: "local" | "platform";
   log?: Logger;
   /**
    * The clients of the declared workflows when another engine runs them (Cloudflare Workflows through
@@ -72,6 +88,8 @@ export class SkiffRuntime implements TriggerRuntime {
   readonly env: Record<string, unknown>;
   readonly log: Logger;
   readonly queues: Producers<QueueSchemas>;
+  /** The declared buckets: `c.var.buckets` and `ctx.buckets`. */
+  readonly buckets: Readonly<Record<string, Bucket>>;
   readonly #options: RuntimeOptions;
   #db: Database | undefined;
   #kv: KVStore | undefined;
@@ -90,6 +108,25 @@ export class SkiffRuntime implements TriggerRuntime {
       producers[name] = createProducer(name, schema, () => this.transport(name));
     }
     this.queues = Object.freeze(producers);
+    const local = options.bucketEvents === "local";
+    this.buckets = declaredBuckets(
+      registry.buckets,
+      (name, declaration) => {
+        if (options.bucket) return options.bucket(name, declaration);
+        if (options.platform === "none") throw missingRuntime();
+        throw new ConfigError(
+          `bucket "${name}": the ${options.platform} adapter has no bucket backend; buckets run on Cloudflare (R2), Lambda (S3), Node and createTestRuntime (local files)`,
+        );
+      },
+      local ? (bucket, change) => this.#localChange(bucket, change) : undefined,
+    );
+  }
+
+  // A local bucket's change goes through the bucket's storage queue, durably, as a platform notification would.
+  async #localChange(bucket: string, change: BucketChange): Promise<void> {
+    const queue = storageQueue(bucket);
+    if (this.registry.queues.has(queue))
+      await this.transport(queue).send([{ body: localEvent(bucket, change) }]);
   }
 
   /**
@@ -122,6 +159,11 @@ export class SkiffRuntime implements TriggerRuntime {
     return this.#db;
   }
 
+  /** @internal The database if something has opened it, without opening it (nor reading its configuration). */
+  get openedDb(): Database | undefined {
+    return this.#db;
+  }
+
   get kv(): KVStore {
     this.#kv ??= this.#options.kv();
     return this.#kv;
@@ -148,6 +190,7 @@ export class SkiffRuntime implements TriggerRuntime {
       env: this.env,
       waitUntil: safeWaitUntil(waitUntil, log),
       workflows: this.workflows,
+      buckets: this.buckets,
     };
   }
 
@@ -161,7 +204,10 @@ export class SkiffRuntime implements TriggerRuntime {
     waitUntil: (promise: Promise<unknown>) => void,
     options?: DispatchQueueOptions,
   ): Promise<MessageResult[]> {
-    return dispatchQueue(this, queue, messages, waitUntil, options);
+    // An app with app.onChange relays the outbox rows the batch's writes produced (docs/changes.md).
+    return dispatchQueue(this, queue, messages, waitUntil, options).finally(() =>
+      relayAfterWork(this, waitUntil),
+    );
   }
 
   /**
@@ -169,7 +215,7 @@ export class SkiffRuntime implements TriggerRuntime {
    * failed, so the adapter reports the failure to the platform.
    */
   fire(event: CronEvent, waitUntil: (promise: Promise<unknown>) => void): Promise<void> {
-    return dispatchCron(this, event, waitUntil);
+    return dispatchCron(this, event, waitUntil).finally(() => relayAfterWork(this, waitUntil));
   }
 }
 
@@ -216,37 +262,6 @@ export function runtimeOf(executionCtx: unknown): SkiffRuntime | undefined {
   return runtime instanceof SkiffRuntime ? runtime : undefined;
 }
 
-/**
- * @internal The runtime of a request that reached the app without an adapter (Hono's `app.request()` or
- * `app.fetch()` called directly): routes that use no binding work as in Hono, and the first use of `db`, `kv` or a
- * queue fails with an error that says how to run the app. One per app, created on first need.
- */
-export function detachedRuntime(app: Parameters<typeof createRuntime>[0]): SkiffRuntime {
-  let runtime = detached.get(app.triggers);
-  if (!runtime) {
-    const unavailable = () =>
-      new Database(() => {
-        throw missingRuntime();
-      });
-    runtime = createRuntime(app, {
-      platform: "none",
-      env: {},
-      db: unavailable,
-      kv: () => unavailableKV,
-      queue: () => ({ send: () => Promise.reject(missingRuntime()) }),
-    });
-    detached.set(app.triggers, runtime);
-  }
-  return runtime;
-}
-
-const detached = new WeakMap<TriggerRegistry, SkiffRuntime>();
-
-// The detached runtime's KV: every call fails like its db and queues. Not a libSQL KV over a failing database, so
-// no Worker bundle carries the libSQL KV backend just for this.
-const refuse = (): Promise<never> => Promise.reject(missingRuntime());
-const unavailableKV: KVStore = { get: refuse, put: refuse, delete: refuse, list: refuse };
-
 /** @internal Thrown when a binding is used by a request that reached the app without an adapter. */
 export function missingRuntime(): SkiffError {
   return new SkiffError(
@@ -278,11 +293,12 @@ export function createRuntime(
   const log =
     options.log ??
     createLogger({ ...app.logOptions, fields: { platform: options.platform, ...app.logOptions?.fields } });
-  const { migrations } = app;
-  const db = migrations?.length
+  // Migrations, then the change triggers of app.onChange over the tables they left, before the first query.
+  const setup = databaseSetup(app.triggers, app.migrations);
+  const db = setup
     ? () => {
         const database = options.db();
-        database.beforeFirstQuery((d) => d.migrate(migrations));
+        database.beforeFirstQuery(setup);
         return database;
       }
     : options.db;

@@ -5,9 +5,12 @@ import type { QueueProducer } from "./bindings/queues/types.js";
 import type { Logger } from "./logger.js";
 import type { AnySchema, SchemaInput } from "./schema.js";
 import type { HonoOptions } from "hono/hono-base";
+import type { Skiff, SkiffApp } from "./app.js";
 import type { Migration } from "./bindings/db/migrate.js";
 import type { LoggerOptions } from "./logger.js";
 import type { WorkflowClients, WorkflowSchemas } from "./workflows/types.js";
+import type { BucketDeclarations, BucketsOf, UntypedBuckets, WithBuckets } from "./triggers/storage/types.js";
+export type { Buckets, BucketsOf, UntypedBuckets, WithBuckets } from "./triggers/storage/types.js";
 
 /**
  * The platforms an adapter can report. `vercel-edge` and `vercel-node` differ in what the runtime offers.
@@ -18,7 +21,18 @@ import type { WorkflowClients, WorkflowSchemas } from "./workflows/types.js";
  * ```
  */
 export type PlatformName =
-  "cloudflare" | "vercel-edge" | "vercel-node" | "lambda" | "node" | "deno" | "bun" | "test" | "none";
+  | "cloudflare"
+  | "vercel-edge"
+  | "vercel-node"
+  | "lambda"
+  | "node"
+  | "deno"
+  | "bun"
+  | "azure"
+  | "gcp"
+  | "netlify"
+  | "test"
+  | "none";
 
 /**
  * Queue names mapped to the Standard Schema (zod, ...) of their message bodies. It is the `queues` option of
@@ -170,6 +184,8 @@ export interface TriggerContext<
   waitUntil(promise: Promise<unknown>): void;
   /** The clients of the app's declared workflows, as `c.var.workflows` in routes. */
   workflows: WorkflowsOf<E>;
+  /** The app's declared buckets, as `c.var.buckets` in routes. */
+  buckets: BucketsOf<E>;
 }
 
 /**
@@ -193,7 +209,11 @@ export type WorkflowsOf<E extends Env> = E extends { Variables: { workflows: inf
  * new Skiff({ queues: { orders: Order, emails: Email } });
  * ```
  */
-export type SkiffOptions<Q extends QueueSchemas, W extends WorkflowSchemas = {}> = HonoOptions<Env> & {
+export type SkiffOptions<
+  Q extends QueueSchemas,
+  W extends WorkflowSchemas = {},
+  B extends BucketDeclarations = {},
+> = HonoOptions<Env> & {
   /**
    * Every queue the app produces to or consumes from, with the schema of its bodies. Its type is inferred (see
    * {@link Skiff.withEnv}); when `Q` was not inferred, no queue may be given, so queue types are never lost silently.
@@ -215,6 +235,12 @@ export type SkiffOptions<Q extends QueueSchemas, W extends WorkflowSchemas = {}>
   workflowTimers?: string;
   /** How fast the workflow engine recovers from crashes and lost messages; the defaults suit production. */
   workflowTimings?: WorkflowTimings;
+  /**
+   * Every object-storage bucket of the app (`{ uploads: {} }`, or `{ uploads: { name: "acme-uploads" } }` when the
+   * platform's bucket is named differently): it types `c.var.buckets` and the names `app.storage` accepts. R2 on
+   * Workers, S3 on Lambda, files under `.skiff/buckets/` locally; see docs/storage.md.
+   */
+  buckets?: [keyof B] extends [never] ? UntypedBuckets : B;
 };
 
 /**
@@ -249,3 +275,44 @@ export interface WorkflowTimings {
 export type WithWorkflows<E extends Env, W extends WorkflowSchemas> = E & {
   Variables: { workflows: WorkflowClients<W> };
 };
+
+/**
+ * The type of the `Skiff` constructor. Queue types are inferred from `options.queues`, so give no type argument,
+ * or use `withEnv` to name the env: TypeScript infers either all of a call's type arguments or none (there is no
+ * partial inference), so `new Skiff<{ Bindings: Env }>({ queues })` cannot infer the queues, and skiff rejects
+ * it with a message instead of leaving them untyped.
+ *
+ * @example
+ * ```ts
+ * const plain = new Skiff({ queues: { orders: Order } }); // c.env: Record<string, unknown>
+ * const typed = Skiff.withEnv<{ Bindings: Env }>()({ queues: { orders: Order } }); // c.env: Env
+ * ```
+ */
+export interface SkiffConstructor {
+  new <
+    E extends Env = Env,
+    Q extends QueueSchemas = {},
+    W extends WorkflowSchemas = {},
+    B extends BucketDeclarations = {},
+  >(
+    options?: SkiffOptions<Q, W, B>,
+  ): Skiff<WithBuckets<WithWorkflows<E, W>, B>, Q>;
+  /**
+   * Names the env (`Bindings`, `Variables`) as a type, then returns a function that creates the app and infers its
+   * queue types from `options`: the currying is what lets TypeScript infer one while being told the other.
+   *
+   * @example
+   * ```ts
+   * const app = Skiff.withEnv<{ Bindings: Env }>()({ queues: { orders: Order } });
+   * app.queue("orders", async (message, ctx) => { await ctx.env.ORDERS_KV.put(message.body.orderId, "done") });
+   * ```
+   */
+  withEnv<E extends Env>(): <
+    Q extends QueueSchemas = {},
+    W extends WorkflowSchemas = {},
+    B extends BucketDeclarations = {},
+  >(
+    options?: SkiffOptions<Q, W, B>,
+  ) => Skiff<WithBuckets<WithWorkflows<E, W>, B>, Q>;
+  readonly prototype: SkiffApp<Env, QueueSchemas>;
+}

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { authFailure, checkRealm, checkScopes, rememberChallenge, type Challenge } from "./_challenge.js";
 import type { ApiKeyPrincipal, AuthVariables } from "./principal.js";
+import { withOpenApi } from "../../src/openapi/_meta.js";
 
 /**
  * One accepted API key: its public `id`, the SHA-256 hex of the key itself, and the scopes it grants.
@@ -28,8 +29,8 @@ export interface ApiKeyEntry {
 export interface ApiKeyAuthOptions {
   /**
    * The accepted keys, or a function of the platform env returning them (for hashes kept in secrets, which exist
-   * only at request time on Workers). The function runs on the first request and its result is kept for the
-   * isolate; a bad result is a configuration error (500), never an open door.
+   * only at request time on Workers). The function runs on the first request and its result is kept for that
+   * env (the isolate's or process's); a bad result is a configuration error (500), never an open door.
    */
   keys: readonly ApiKeyEntry[] | ((env: Record<string, unknown>) => readonly ApiKeyEntry[]);
   /** Request header carrying the key. Default `x-api-key`. */
@@ -68,6 +69,10 @@ const timingSafeEqual = (a: Uint8Array, b: Uint8Array): boolean => {
  */
 export const hashApiKey = async (key: string): Promise<string> =>
   [...(await sha256(key))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+
+// The name of the key's security scheme in the OpenAPI document: `apiKey` for the default header.
+const securityName = (header: string): string =>
+  header.toLowerCase() === "x-api-key" ? "apiKey" : `apiKey-${header.replace(/[^A-Za-z0-9._-]/g, "_")}`;
 
 /**
  * Authenticates requests by an API key in a header (`x-api-key` by default). Keys are configured only as SHA-256
@@ -115,15 +120,27 @@ export const apiKeyAuth = (options: ApiKeyAuthOptions): MiddlewareHandler<{ Vari
   };
   type Key = ReturnType<typeof resolveKeys>[number];
   const source = options.keys;
-  let keys: Key[] | undefined = typeof source === "function" ? undefined : resolveKeys(source);
+  const fixed: Key[] | undefined = typeof source === "function" ? undefined : resolveKeys(source);
+  // Keys from the env are kept per env object: one per isolate or process in production, but an app served by two
+  // runtimes in one process (tests, a multi-tenant host) must never check one env's requests against another's keys.
+  // An adapter that makes a per-request env from a fixed one (Node: Object.create(env)) shares the fixed one's keys.
+  const fromEnv = new WeakMap<object, Key[]>();
+  const noEnv = {};
+  const stableOf = (env: object): object => {
+    const proto = Object.getPrototypeOf(env) as object | null;
+    return proto && proto !== Object.prototype ? proto : env;
+  };
   const challenge: Challenge = { scheme: "ApiKey", realm: checkRealm("apiKeyAuth", options.realm ?? "api") };
 
-  return async function apiKeyAuth(c, next) {
+  const middleware: MiddlewareHandler<{ Variables: AuthVariables }> = async function apiKeyAuth(c, next) {
     const presented = c.req.header(header);
     if (presented === undefined || presented === "") throw authFailure(challenge);
+    let keys = fixed;
     if (!keys) {
       if (typeof source !== "function") throw new TypeError("[skiff] apiKeyAuth: keys are missing");
-      keys = resolveKeys(source((c.env ?? {}) as Record<string, unknown>));
+      const env = (c.env ?? noEnv) as Record<string, unknown>;
+      keys = fromEnv.get(stableOf(env));
+      if (!keys) fromEnv.set(stableOf(env), (keys = resolveKeys(source(env))));
     }
     const digest = await sha256(presented);
     let match: Key | undefined;
@@ -136,4 +153,10 @@ export const apiKeyAuth = (options: ApiKeyAuthOptions): MiddlewareHandler<{ Vari
     c.set("principal", principal);
     await next();
   };
+  // What the OpenAPI document says of every route behind this middleware (src/openapi).
+  return withOpenApi(middleware, {
+    kind: "security",
+    name: securityName(header),
+    scheme: { type: "apiKey", in: "header", name: header },
+  });
 };

@@ -10,6 +10,7 @@ import {
 } from "./_challenge.js";
 import { type JwtAlgorithm, type JwtKeyOptions, KNOWN_ALGORITHMS, resolveKey } from "./jwt-keys.js";
 import type { AuthVariables, JwtPrincipal } from "./principal.js";
+import { withOpenApi } from "../../src/openapi/_meta.js";
 
 /**
  * Options of {@link jwtAuth}: one key source, an explicit algorithm allow-list, and the claims to insist on.
@@ -127,7 +128,7 @@ export const jwtAuth = (options: JwtAuthOptions): MiddlewareHandler<{ Variables:
     ...(audience && { audience }),
   };
 
-  return async function jwtAuth(c, next) {
+  const middleware: MiddlewareHandler<{ Variables: AuthVariables }> = async function jwtAuth(c, next) {
     const header = c.req.header("authorization");
     if (header === undefined || !/^bearer(?: |$)/i.test(header)) throw authFailure(challenge);
     const token = BEARER.exec(header)?.[1];
@@ -154,4 +155,10 @@ export const jwtAuth = (options: JwtAuthOptions): MiddlewareHandler<{ Variables:
     if (!hasScopes(principal.scopes, required)) throw authFailure(challenge, "insufficient_scope", required);
     await next();
   };
+  // What the OpenAPI document says of every route behind this middleware (src/openapi).
+  return withOpenApi(middleware, {
+    kind: "security",
+    name: "bearer",
+    scheme: { type: "http", scheme: "bearer", bearerFormat: "JWT" },
+  });
 };

@@ -1,6 +1,7 @@
 import type { MiddlewareHandler } from "hono";
 import { problem } from "../_problem.js";
 import { type BodyLimitPlatform, PLATFORM_BODY_LIMITS } from "./platforms.js";
+import { withOpenApi } from "../../src/openapi/_meta.js";
 
 /**
  * Options of {@link bodyLimit}: a byte count, or a platform whose limit to mirror.
@@ -48,7 +49,7 @@ export const bodyLimit = (options: BodyLimitOptions = {}): MiddlewareHandler => 
     throw new TypeError(`[skiff] bodyLimit: maxBytes must be a whole number of bytes >= 0 (got ${maxBytes})`);
   }
 
-  return async function bodyLimit(c, next) {
+  const middleware: MiddlewareHandler = async function bodyLimit(c, next) {
     const raw = c.req.raw;
     // Nothing to limit, or already read by earlier middleware (too late to limit; register bodyLimit first).
     if (raw.body === null || raw.bodyUsed) return next();
@@ -79,4 +80,11 @@ export const bodyLimit = (options: BodyLimitOptions = {}): MiddlewareHandler => 
     // The handler saw a read error and may have turned it into a 400 or 500, or swallowed it; the truth is 413.
     if (exceeded) throw tooLarge(maxBytes);
   };
+  // What the OpenAPI document says of every route behind this middleware (src/openapi).
+  return withOpenApi(middleware, {
+    kind: "describe",
+    description: {
+      responses: { 413: { description: "The request body is larger than this endpoint accepts" } },
+    },
+  });
 };

@@ -6,6 +6,7 @@ import { problem } from "../_problem.js";
 import { background, principalIdentity } from "../_shared.js";
 import { resolveStoreOptions, sha256, storeFor } from "./_shared.js";
 import { capture, concat, readBody, replay } from "./_http.js";
+import { withOpenApi } from "../../src/openapi/_meta.js";
 
 /**
  * Context variables set by {@link idempotency}: the request's `Idempotency-Key`, or `undefined` when it has none,
@@ -140,7 +141,10 @@ export const idempotency = <E extends Env = Env>(
   const unsafe = new Set(methods);
   let nextSweep = 0;
 
-  return async function idempotency(c, next) {
+  const middleware: MiddlewareHandler<E & { Variables: IdempotencyVariables }> = async function idempotency(
+    c,
+    next,
+  ) {
     if (!unsafe.has(c.req.method)) return next();
     const raw = c.req.header(headerName);
     c.set("idempotencyKey", undefined);
@@ -221,6 +225,14 @@ export const idempotency = <E extends Env = Env>(
       await entries.release(id, token).catch(() => undefined);
     }
   };
+  // What the OpenAPI document says of every route behind this middleware (src/openapi).
+  return withOpenApi(middleware, {
+    kind: "header",
+    name: headerName,
+    required,
+    description:
+      "A unique key per operation: a retry with the same key gets the first answer instead of running again",
+  });
 };
 
 // The verified caller when an auth middleware ran first; otherwise every credential the request carries, so callers

@@ -7,6 +7,7 @@ import { clientKey, type RateLimitBinding, type RateLimitOptions, resolve } from
 import { countInDatabase, sweepDatabase, type WindowCount } from "./store-db.js";
 import { KVCounter } from "./store-kv.js";
 import { estimate, retryAfterMs, toSeconds, type WindowPosition, windowPosition } from "./window.js";
+import { withOpenApi } from "../../src/openapi/_meta.js";
 
 /**
  * What {@link rateLimit} decided for this request, on `c.var.rateLimit`. `remaining` and `resetSeconds` are
@@ -93,7 +94,10 @@ export const rateLimit = <E extends Env = Env>(
       );
   }
 
-  return async function rateLimit(c, next) {
+  const middleware: MiddlewareHandler<E & { Variables: RateLimitVariables }> = async function rateLimit(
+    c,
+    next,
+  ) {
     const vars = c.var as Partial<SkiffVariables>;
     // Set on every path, exempt and failed ones included, so handlers can always read it.
     c.set("rateLimit", { limit: o.limit, remaining: undefined, resetSeconds: undefined });
@@ -183,6 +187,13 @@ export const rateLimit = <E extends Env = Env>(
     await next();
     ensureResponseHeaders(c, headers);
   };
+  // What the OpenAPI document says of every route behind this middleware (src/openapi).
+  return withOpenApi(middleware, {
+    kind: "describe",
+    description: {
+      responses: { 429: { description: "Too many requests: retry after the seconds in Retry-After" } },
+    },
+  });
 };
 
 function isBinding(value: unknown): value is RateLimitBinding {

@@ -3,6 +3,7 @@ import type { Env, Input, MiddlewareHandler, ValidationTargets } from "hono";
 import { HTTPException } from "hono/http-exception";
 import { type InferInput, validator } from "hono/validator";
 import { problem } from "../_problem.js";
+import { withOpenApi } from "../../src/openapi/_meta.js";
 import { toFieldIssues } from "../../src/schema.js";
 import { type FieldError, WHAT, validateWithRetypedArrays } from "./_issues.js";
 
@@ -62,7 +63,8 @@ const mediaType = (contentType: string | undefined): string =>
  * `form`, a key sent once is a string and a key sent several times is an array; a single value is wrapped in an
  * array only where the schema asks for one (found by re-validating with that key wrapped, so it works with every
  * Standard Schema library). A repeated key whose schema wants one value is a 422, never a silent pick of the first
- * or last value: disagreement on that pick between a proxy and the app is how parameter pollution works.
+ * or last value: disagreement on that pick between a proxy and the app is how parameter pollution works. The
+ * app's OpenAPI document (docs/openapi.md) documents the target from the same schema.
  *
  * @example
  * ```ts
@@ -135,5 +137,6 @@ export const validate = <
       throw error;
     }
   };
-  return middleware as MiddlewareHandler<E, P, I>;
+  // The OpenAPI document reads the target and schema from here (src/openapi).
+  return withOpenApi(middleware, { kind: "validate", target, schema }) as MiddlewareHandler<E, P, I>;
 };

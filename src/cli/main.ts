@@ -11,11 +11,14 @@ const SUBCOMMANDS: Record<string, () => Promise<CommandDef>> = {
   check: () => import("./commands/check.js").then((m) => m.checkCommand as CommandDef),
   routes: () => import("./commands/routes.js").then((m) => m.routesCommand as CommandDef),
   workflows: () => import("./commands/workflows.js").then((m) => m.workflowsCommand as CommandDef),
+  openapi: () => import("./commands/openapi.js").then((m) => m.openapiCommand as CommandDef),
+  cost: () => import("./commands/cost.js").then((m) => m.costCommand as CommandDef),
 };
 const COMMANDS = Object.keys(SUBCOMMANDS);
 
 /**
- * The `skiff` command: `dev`, `build`, `check`, `routes` and `workflows` (with its own commands), each with `--help`.
+ * The `skiff` command: `dev`, `build`, `check`, `routes`, `workflows` (with its own commands), `openapi` and `cost`,
+ * each with `--help`.
  *
  * @example
  * ```sh
@@ -27,7 +30,7 @@ export const main = defineCommand({
   meta: {
     name: "skiff",
     version: VERSION,
-    description: "Run, build and check a skiff app for Cloudflare Workers, Vercel, AWS Lambda and Node",
+    description: "Run, build, check, document (OpenAPI) and cost a skiff app on every target",
   },
   subCommands: SUBCOMMANDS,
 });

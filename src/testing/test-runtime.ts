@@ -7,6 +7,11 @@ import type { KVStore } from "../bindings/kv/types.js";
 import { drainUntilIdle } from "../triggers/pull-queue.js";
 import type { LibsqlQueueStore } from "../bindings/queues/libsql/store.js";
 import { nodeDatabase } from "../adapters/node/database.js";
+import { nodeObjectFiles } from "../adapters/node/bucket-files.js";
+import { localStore } from "../bindings/buckets/local.js";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Logger } from "../logger.js";
 import { createRuntime, runtimeContext, type SkiffRuntime } from "../runtime.js";
 import type { MessageResult } from "../triggers/dispatch-queue.js";
@@ -44,6 +49,12 @@ export interface TestRuntimeOptions {
    * SQS (900): workflow waits beyond it go through the timer table. Default: the portable 12 hours.
    */
   queueMaxDelaySeconds?: number;
+  /**
+   * Where the app's buckets keep their files (local buckets, as under `serve()`; puts and deletes reach
+   * `app.storage()` handlers through the local queue, delivered by `drainQueues()`). Default: a fresh temporary
+   * folder, removed by `close()`.
+   */
+  bucketsDir?: string;
 }
 
 /**
@@ -63,6 +74,8 @@ export interface TestRuntime {
   readonly runtime: SkiffRuntime;
   readonly db: Database;
   readonly queueStore: LibsqlQueueStore;
+  /** The folder of the local buckets (`<bucketsDir>/<bucket>/<key>`). */
+  readonly bucketsDir: string;
   fetch(request: Request): Promise<Response>;
   fireCron(expression: string, scheduledTime?: number): Promise<void>;
   /** Delivers queued messages (including retries due now) until no queue has a visible message. */
@@ -115,7 +128,13 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
     kv === "libsql" ? {} : { kv: () => (kv === "memory" ? new MemoryKV() : kv) },
   );
   const { queueMaxDelaySeconds } = options;
+  // Only a folder made here is removed on close; one the test named is its own.
+  const ownDir = options.bucketsDir === undefined && app.triggers.buckets.size > 0;
+  const bucketsDir = options.bucketsDir ?? (ownDir ? mkdtempSync(join(tmpdir(), "skiff-buckets-")) : "");
+  const files = nodeObjectFiles(bucketsDir || join(tmpdir(), "skiff-no-buckets"));
   const runtime = createRuntime(app, {
+    bucket: (name) => localStore(name, files),
+    bucketEvents: "local",
     platform: options.platform ?? "test",
     env: options.env ?? {},
     ...bindings,
@@ -131,6 +150,7 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
     runtime,
     db,
     queueStore,
+    bucketsDir,
     async fetch(request) {
       const response = await app.fetch(request, runtime.env, runtimeContext(runtime, tracker));
       await tracker.settle();
@@ -185,6 +205,7 @@ export function createTestRuntime<E extends Env, Q extends QueueSchemas>(
     async close() {
       await tracker.settle();
       db.close();
+      if (ownDir) rmSync(bucketsDir, { recursive: true, force: true });
     },
   };
 }

@@ -1,4 +1,5 @@
 import { SkiffError } from "../errors.js";
+import { isChangeEntry, mergeChangeTriggers } from "./changes/register.js";
 import type { AnySchema } from "../schema.js";
 import { cronKey, validateCron } from "./cron/index.js";
 import type { CronRegistration, QueueOptions, QueueRegistration, ResolvedQueueOptions } from "./types.js";
@@ -7,6 +8,14 @@ import { WAKE_SCHEMA } from "../workflows/wake.js";
 import { WORKFLOW_QUEUE_OPTIONS, workflowConsumer, workflowTimerCron } from "../workflows/consumer.js";
 import type { WorkflowRegistration } from "../workflows/registration.js";
 import type { WorkflowTimings } from "../types.js";
+import { isStorageConsumer, storageConsumer, storageQueue, storageSchema } from "./storage/consumer.js";
+import type {
+  BucketDeclaration,
+  StorageEventName,
+  StorageHandler,
+  StorageOptions,
+  StorageRegistration,
+} from "./storage/types.js";
 
 function intIn(value: number | undefined, fallback: number, min: number, max: number, what: string): number {
   const v = value ?? fallback;
@@ -63,6 +72,76 @@ export class TriggerRegistry {
   workflowTimerCron: string = WORKFLOW_TIMER_CRON;
   /** Recovery timings of the workflow engine (`new Skiff({ workflowTimings })`); defaults where absent. */
   workflowTimings: WorkflowTimings = {};
+  /** Declared buckets (`new Skiff({ buckets })`), by the app's name. */
+  readonly buckets = new Map<string, BucketDeclaration>();
+  /** Storage handlers (`app.storage()`) by bucket, in registration order. */
+  readonly storage = new Map<string, StorageRegistration[]>();
+
+  /** @internal Declares a bucket: a name every platform accepts, and an optional platform bucket name. */
+  addBucket(name: string, declaration: BucketDeclaration = {}): void {
+    if (!/^[A-Za-z0-9_-]{1,49}$/.test(name))
+      throw new SkiffError(
+        `bucket name "${name}" must be 1–49 letters, digits, "-" or "_" (its internal queue is "${storageQueue(name)}", and queue names stop at 63)`,
+      );
+    const platform = declaration.name;
+    if (
+      platform !== undefined &&
+      (typeof platform !== "string" || !/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(platform))
+    )
+      throw new SkiffError(
+        `bucket "${name}": name must be a platform bucket name: 3–63 lower-case letters, digits, "-" or "." (got ${JSON.stringify(platform)})`,
+      );
+    const existing = this.buckets.get(name);
+    if (existing && existing.name !== platform)
+      throw new SkiffError(`bucket "${name}" is declared twice with different names`);
+    this.buckets.set(name, { ...(platform !== undefined ? { name: platform } : {}) });
+  }
+
+  /**
+   * @internal Registers a storage handler; the bucket's first also declares its internal queue
+   * (`skiff-storage-<bucket>`) and registers the consumer that runs the bucket's handlers, so every adapter and the
+   * generated config carry storage events as an ordinary queue.
+   */
+  addStorage(bucket: string, handler: StorageHandler, options: StorageOptions = {}): void {
+    if (!this.buckets.has(bucket)) {
+      const declared = [...this.buckets.keys()].map((n) => `"${n}"`).join(", ") || "none";
+      throw new SkiffError(
+        `app.storage("${bucket}") names a bucket the app does not declare; add it to new Skiff({ buckets: { ${bucket}: {} } }) (declared: ${declared})`,
+      );
+    }
+    const { events = ["created", "deleted"], prefix = "", suffix = "", ...queueOptions } = options;
+    const kinds: readonly StorageEventName[] = typeof events === "string" ? [events] : [...events];
+    if (!kinds.length || kinds.some((e) => e !== "created" && e !== "deleted"))
+      throw new SkiffError(
+        `app.storage("${bucket}"): events must be "created", "deleted" or both (got ${JSON.stringify(events)})`,
+      );
+    if (typeof prefix !== "string" || typeof suffix !== "string")
+      throw new SkiffError(`app.storage("${bucket}"): prefix and suffix must be strings`);
+    const queue = storageQueue(bucket);
+    const given = Object.keys(queueOptions).length ? queueOptions : undefined;
+    const resolved = resolveQueueOptions(queue, given);
+    const consumer = this.queues.get(queue);
+    const list = this.storage.get(bucket) ?? [];
+    const owner = list.some((r) => r.queueOptions);
+    if (consumer && given && owner && JSON.stringify(consumer.options) !== JSON.stringify(resolved))
+      throw new SkiffError(
+        `app.storage("${bucket}"): every handler of a bucket shares its queue "${queue}", so give its queue options (maxRetries, deadLetter, ...) once, or the same each time`,
+      );
+    list.push({ bucket, events: kinds, prefix, suffix, handler, queueOptions: given });
+    this.storage.set(bucket, list);
+    if (!consumer) {
+      this.addSchema(queue, storageSchema(bucket));
+      this.addQueue({
+        name: queue,
+        kind: "message",
+        handler: storageConsumer(() => this.storage.get(bucket) ?? []),
+        options: resolved,
+      });
+    } else if (given && !owner) {
+      // The first handler gave no options (defaults); this one's become the queue's.
+      this.queues.set(queue, { ...consumer, options: resolved });
+    }
+  }
 
   /**
    * @internal Declares a workflow; the first one also declares the internal queue `skiff-workflows` that carries
@@ -183,10 +262,23 @@ export class TriggerRegistry {
     if (other === this) return;
     for (const [name, schema] of other.schemas) this.addSchema(name, schema);
     for (const [name, schema] of other.workflowSchemas) this.addWorkflowSchema(name, schema);
+    for (const [name, declaration] of other.buckets) this.addBucket(name, declaration);
     // The engine's own queue consumer and timer cron are registered once, by addWorkflow().
     for (const list of other.crons.values())
-      for (const r of list) if (r.handler !== workflowTimerCron) this.addCron(r);
-    for (const r of other.queues.values()) if (r.name !== WORKFLOW_QUEUE) this.addQueue(r);
+      for (const r of list) if (r.handler !== workflowTimerCron && !isChangeEntry(r)) this.addCron(r);
+    // A bucket's queue consumer is this registry's own, registered by addStorage().
+    for (const r of other.queues.values())
+      if (r.name !== WORKFLOW_QUEUE && !isStorageConsumer(r.handler) && !isChangeEntry(r)) this.addQueue(r);
+    // Likewise the change consumer and relay cron: the sub-app's change handlers join this app's.
+    mergeChangeTriggers(this, other);
     for (const r of other.workflows.values()) this.addWorkflow(r);
+    for (const list of other.storage.values())
+      for (const r of list)
+        this.addStorage(r.bucket, r.handler, {
+          ...r.queueOptions,
+          events: r.events,
+          prefix: r.prefix,
+          suffix: r.suffix,
+        });
   }
 }

@@ -106,6 +106,19 @@ describe("apiKeyAuth with keys read from the env at request time", () => {
     expect(reads()).toBe(1);
   });
 
+  it("keeps the keys per env: one app served with two envs in one process checks each against its own", async () => {
+    const { app, reads } = build();
+    const first = { KEY_HASH: sha256("k-1") };
+    const second = { KEY_HASH: sha256("k-2") };
+    expect((await app.request("/", { headers: { "x-api-key": "k-1" } }, first)).status).toBe(200);
+    expect((await app.request("/", { headers: { "x-api-key": "k-2" } }, second)).status).toBe(200);
+    expect((await app.request("/", { headers: { "x-api-key": "k-1" } }, second)).status).toBe(401);
+    // An env derived per request from a fixed one (as serve() does on Node) shares the fixed one's keys.
+    const perRequest = Object.assign(Object.create(first) as Record<string, unknown>, { incoming: {} });
+    expect((await app.request("/", { headers: { "x-api-key": "k-1" } }, perRequest)).status).toBe(200);
+    expect(reads()).toBe(2);
+  });
+
   it("fails closed with a configuration error when the env has no keys", async () => {
     const { app } = build();
     const res = await app.request("/", { headers: { "x-api-key": "k-1" } }, {});

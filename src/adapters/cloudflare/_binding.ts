@@ -1,5 +1,5 @@
 import { ConfigError } from "../../errors.js";
-import type { KVNamespaceBinding, QueueBinding } from "./types.js";
+import type { KVNamespaceBinding, QueueBinding, R2BucketBinding } from "./types.js";
 
 /**
  * Reads a binding from a Worker's `env` when first needed and checks its shape, so a missing or mistyped binding
@@ -65,6 +65,26 @@ export function isKVNamespace(value: unknown): value is KVNamespaceBinding {
 export function isQueue(value: unknown): value is QueueBinding {
   const queue = value as Partial<Record<keyof QueueBinding, unknown>> | null;
   return isObject(queue) && typeof queue.sendBatch === "function";
+}
+
+/**
+ * @internal Whether a binding looks like an R2 bucket (has head/get/put/list/delete; a KV namespace has no head).
+ *
+ * @example
+ * ```ts
+ * isR2Bucket(env.UPLOADS); // true
+ * ```
+ */
+export function isR2Bucket(value: unknown): value is R2BucketBinding {
+  const r2 = value as Partial<Record<keyof R2BucketBinding, unknown>> | null;
+  return (
+    isObject(r2) &&
+    typeof r2.head === "function" &&
+    typeof r2.get === "function" &&
+    typeof r2.put === "function" &&
+    typeof r2.list === "function" &&
+    typeof r2.delete === "function"
+  );
 }
 
 // Bindings are host objects; some (RPC stubs) report typeof "function".

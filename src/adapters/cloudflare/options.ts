@@ -22,6 +22,8 @@ export interface CloudflareOptions<Q extends QueueSchemas = QueueSchemas> {
   kv?: string;
   /** The Queue producer binding of each app queue. Default: the name in upper snake case (`orders-dlq` → `ORDERS_DLQ`). */
   queues?: { readonly [N in keyof Q & string]?: string };
+  /** The R2 binding of each app bucket. Default: the name in upper snake case (`uploads` → `UPLOADS`). */
+  buckets?: Readonly<Record<string, string>>;
   /** The app queue each Cloudflare queue (`batch.queue`) delivers to. Default: the same name. */
   queueNames?: Readonly<Record<string, keyof Q & string>>;
   /**
@@ -61,6 +63,8 @@ export interface BindingNames {
   workflowBinding: ((workflow: string) => string) | undefined;
   queueBinding(appQueue: string): string;
   appQueue(cloudflareQueue: string): string;
+  /** The R2 binding of an app bucket. */
+  bucketBinding(bucket: string): string;
 }
 
 /**
@@ -108,8 +112,21 @@ export function resolveBindingNames(
     }
     queues.set(queue, binding);
   }
+  const buckets = new Map<string, string>();
+  for (const [bucket, binding] of Object.entries(options.buckets ?? {})) {
+    if (!registry.buckets.has(bucket))
+      throw new SkiffError(
+        `toCloudflare: buckets.${bucket} names a bucket the app does not declare (declared: ${[...registry.buckets.keys()].map((n) => `"${n}"`).join(", ") || "none"})`,
+      );
+    if (typeof binding !== "string" || !BINDING.test(binding))
+      throw new SkiffError(
+        `toCloudflare: buckets.${bucket} must be a binding name (got "${String(binding)}")`,
+      );
+    buckets.set(bucket, binding);
+  }
   return {
     kv,
+    bucketBinding: (bucket) => buckets.get(bucket) ?? queueBindingName(bucket),
     workflowBinding: resolveWorkflowBindings(workflowNames(registry), options.workflows),
     queueBinding: (appQueue) => queues.get(appQueue) ?? queueBindingName(appQueue),
     appQueue: queueNameMap(registry.schemas, options.queueNames, "toCloudflare: queueNames"),

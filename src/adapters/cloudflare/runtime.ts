@@ -1,6 +1,7 @@
 import type { Database } from "../../bindings/db/database.js";
 import type { RuntimeOptions } from "../../runtime.js";
-import { isKVNamespace, isQueue, lookupBinding } from "./_binding.js";
+import { isKVNamespace, isQueue, isR2Bucket, lookupBinding } from "./_binding.js";
+import { r2Store } from "../../bindings/buckets/r2.js";
 import { webDatabase } from "../../bindings/db/web.js";
 import { CloudflareKV } from "../../bindings/kv/cloudflare.js";
 import type { BindingNames } from "./options.js";
@@ -28,7 +29,7 @@ export function cloudflareDatabase(env: Record<string, unknown>): Database {
 
 /**
  * The runtime options of a Worker: `db` over HTTP, `kv` on the KV binding, one transport per queue on its Queue
- * binding. Nothing is read from `env` here; each binding is looked up the first time it is used.
+ * binding, each bucket on its R2 binding (R2 event notifications, sent to the bucket's queue, carry its changes). Nothing is read from `env` here; each binding is looked up the first time it is used.
  *
  * @example
  * ```ts
@@ -59,6 +60,18 @@ export function cloudflareRuntimeOptions(env: Record<string, unknown>, names: Bi
           isQueue,
           `the Queue producer of "${queue}"`,
           `[[queues.producers]] binding = "${binding}" queue = "${queue}"`,
+        ),
+      );
+    },
+    bucket: (bucket, declaration) => {
+      const binding = names.bucketBinding(bucket);
+      return r2Store(() =>
+        lookupBinding(
+          env,
+          binding,
+          isR2Bucket,
+          `the R2 bucket of "${bucket}"`,
+          `[[r2_buckets]] binding = "${binding}" bucket_name = "${declaration.name ?? bucket}"`,
         ),
       );
     },

@@ -5,6 +5,7 @@
 // The binding shapes belong to the backends that call them; re-exported here, where the Worker types are.
 export type { KVNamespaceBinding } from "../../bindings/kv/cloudflare.js";
 export type { QueueBinding } from "../../bindings/queues/cloudflare.js";
+export type { R2BucketBinding, R2ObjectLike } from "../../bindings/buckets/r2.js";
 
 /**
  * What a Worker handler receives as `ctx`: the part skiff uses. Cloudflare's `ExecutionContext` satisfies it.

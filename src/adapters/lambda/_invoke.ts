@@ -9,6 +9,7 @@ import type { LambdaBindingsOptions, SqsOptions } from "./options.js";
 import { type LambdaBindings, lambdaBindings } from "./runtime.js";
 import { handleScheduleEvent } from "./schedule.js";
 import { handleSqsEvent } from "./sqs.js";
+import { forwardStorageEvent, s3BucketName, storageEventKind } from "./storage.js";
 import type { LambdaContext, SqsBatchResponse, SqsEvent } from "./types.js";
 
 /**
@@ -63,8 +64,12 @@ export type Invoke = <R>(
  */
 export function createInvoker(app: LambdaApp, options: LambdaBindingsOptions & SqsOptions): Invoke {
   let bindings: LambdaBindings | undefined;
+  // S3, SNS and EventBridge storage events are routed only for an app with app.storage() handlers; for any other
+  // they stay refused with the kind named, as before.
+  const storageKind = (event: unknown): "storage" | undefined =>
+    app.triggers.storage.size > 0 && storageEventKind(event) !== undefined ? "storage" : undefined;
   return async function invoke(event, context, serveHttp) {
-    const kind = detectLambdaEvent(event);
+    const kind = detectLambdaEvent(event) ?? storageKind(event);
     if (kind === undefined) throw unroutedEventError(event);
     bindings ??= lambdaBindings(app, options);
     const { runtime, env } = bindings;
@@ -73,6 +78,13 @@ export function createInvoker(app: LambdaApp, options: LambdaBindingsOptions & S
       : runtime.log;
     const tracker = new WaitUntilTracker(log);
     try {
+      if (kind === "storage") {
+        const { env: bindingEnv } = bindings;
+        await forwardStorageEvent(runtime, event, (bucket) =>
+          s3BucketName(app.triggers, bucket, bindingEnv, options),
+        );
+        return undefined;
+      }
       if (kind === "sqs")
         return await handleSqsEvent(bindings, event as SqsEvent, tracker.waitUntil, options);
       if (kind === "schedule-rule" || kind === "schedule-input") {

@@ -4,6 +4,7 @@ export type { LambdaResponseStream, LambdaStreamingHandler } from "./stream.js";
 export { detectLambdaEvent, type LambdaEventKind } from "./detect.js";
 export { scheduleRuleName, cronFromRuleName, scheduleInput } from "./schedule.js";
 export { queueUrlVariable } from "./queue-url.js";
+export { bucketVariable, type LambdaStorageKind } from "./storage.js";
 export type {
   LambdaContext,
   LambdaHandler,

@@ -15,6 +15,14 @@ import type { HttpRequestOptions } from "./http/types.js";
 export interface LambdaBindingsOptions {
   env?: Record<string, string | undefined>;
   queueUrls?: Readonly<Record<string, string>>;
+  /** The S3 bucket of each app bucket. Default: `SKIFF_BUCKET_<NAME>`, else the declaration's `name`, else the app's name. */
+  buckets?: Readonly<Record<string, string>>;
+  /**
+   * Where the buckets are when not on AWS S3 in the function's region: an S3-compatible `endpoint` (MinIO, R2's S3
+   * API; requests are then path-style unless `pathStyle: false`), and the `region` to sign for. Default: S3 in
+   * `AWS_REGION`, virtual-hosted.
+   */
+  s3?: { endpoint?: string; region?: string; pathStyle?: boolean };
 }
 
 /**
@@ -95,6 +103,14 @@ export function validateLambdaOptions(
     if (typeof url !== "string" || !/^https?:\/\//.test(url))
       throw new SkiffError(`toLambda: queueUrls["${queue}"] must be an http(s) URL`);
   }
+  for (const [bucket, name] of Object.entries(options.buckets ?? {})) {
+    if (!registry.buckets.has(bucket))
+      throw new SkiffError(`toLambda: buckets.${bucket} names a bucket the app does not declare`);
+    if (typeof name !== "string" || !name)
+      throw new SkiffError(`toLambda: buckets.${bucket} must be an S3 bucket name`);
+  }
+  if (options.s3?.endpoint !== undefined && !/^https?:\/\//.test(options.s3.endpoint))
+    throw new SkiffError("toLambda: s3.endpoint must be an http(s) URL");
   // A queueNames entry that names an undeclared queue fails here, at setup, not when its first batch arrives.
   queueNameMap(registry.schemas, options.queueNames, "toLambda: queueNames");
 }

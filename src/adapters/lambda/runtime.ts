@@ -9,6 +9,9 @@ import { SqsClient } from "../../bindings/queues/sqs/client.js";
 import { sqsTransport } from "../../bindings/queues/sqs/transport.js";
 import type { LambdaBindingsOptions } from "./options.js";
 import { resolveQueueUrl } from "./queue-url.js";
+import { s3Store } from "../../bindings/buckets/s3.js";
+import { ConfigError } from "../../errors.js";
+import { s3BucketName } from "./storage.js";
 
 /**
  * The bindings of one execution environment: the skiff runtime (`db`, `kv`, `queues`, `log`), the SQS client it
@@ -67,8 +70,24 @@ export function lambdaBindings(
     kv: () => new LibsqlKV(db),
     // The URL is resolved on each send, so a queue the function never sends to needs no variable.
     queue: (name) => sqsTransport(sqs, name, () => queueUrl(name)),
+    // S3 notifies the function of changes itself (the SAM template's S3 events), so buckets never emit.
+    bucket: (name) =>
+      s3Store({ bucket: s3BucketName(app.triggers, name, env, options), ...s3Location(env, options) }, env),
   });
   return { runtime, env, sqs, queueUrl };
+}
+
+function s3Location(env: Record<string, unknown>, options: LambdaBindingsOptions) {
+  const region = options.s3?.region ?? env.AWS_REGION ?? env.AWS_DEFAULT_REGION;
+  if (typeof region !== "string" || !region)
+    throw new ConfigError("AWS_REGION is not set: buckets are signed for the region (Lambda sets it)", {
+      variable: "AWS_REGION",
+    });
+  return {
+    region,
+    ...(options.s3?.endpoint !== undefined ? { endpoint: options.s3.endpoint } : {}),
+    ...(options.s3?.pathStyle !== undefined ? { pathStyle: options.s3.pathStyle } : {}),
+  };
 }
 
 // src/adapters/node's ensureDatabaseDir, repeated: an adapter never imports another, and src/bindings ships no

@@ -12,8 +12,10 @@ import type { LambdaHandler } from "./types.js";
  * Turns a skiff app into one Lambda handler for every trigger the app declares. The event's shape says what it is:
  * API Gateway REST, HTTP API, Function URL and ALB requests go to the app's routes; an SQS batch goes to the queue's
  * consumer and answers `{ batchItemFailures }`; an EventBridge rule's Scheduled Event or a Scheduler input runs the
- * `app.cron()` handlers of its expression (rejecting when one fails, so EventBridge retries). Anything else (S3,
- * SNS, streams, unknown) is rejected with an error naming the kind of event.
+ * `app.cron()` handlers of its expression (rejecting when one fails, so EventBridge retries). In an app with
+ * `app.storage()` handlers, an S3 notification (direct, via SNS, or on EventBridge) is forwarded to the bucket's
+ * queue, whose SQS batches run the handlers (docs/storage.md). Anything else (streams, unknown) is rejected with an
+ * error naming the kind of event.
  *
  * Bindings are created once per execution environment, on the first invocation; the database URL is read at the
  * first query. Work passed to `waitUntil` is awaited before the handler resolves, because Lambda freezes the

@@ -40,6 +40,19 @@ export function defaultDatabaseUrl(projectDir: string): string {
 }
 
 /**
+ * The folder of a project's local buckets, `<projectDir>/.skiff/buckets`: bucket `uploads` keeps its objects in
+ * `.skiff/buckets/uploads/`.
+ *
+ * @example
+ * ```ts
+ * defaultBucketsDir("/srv/shop"); // "/srv/shop/.skiff/buckets"
+ * ```
+ */
+export function defaultBucketsDir(projectDir: string): string {
+  return join(resolve(projectDir), ".skiff", "buckets");
+}
+
+/**
  * Options of {@link serve}: those of every local server (`port`, `hostname`, `env`, `queues`, `pollIntervalMs`,
  * `testScheduled`, `shutdownGraceMs`, `handleSignals`; see `LocalServerOptions`) plus where Node's database lives
  * and its scheduler. Everything has a default, so `serve(app)` runs with no account and no configuration.
@@ -57,6 +70,8 @@ export interface ServeOptions extends LocalServerOptions {
    * `package.json` above the module Node started (`process.argv[1]`), so the working directory does not matter.
    */
   projectDir?: string;
+  /** Where local buckets keep their files. Default `<projectDir>/.skiff/buckets`. */
+  bucketsDir?: string;
   /** Run the in-process cron scheduler. Default true. */
   scheduler?: boolean;
 }

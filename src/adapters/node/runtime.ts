@@ -4,7 +4,9 @@ import { libsqlBindings } from "../../bindings/libsql.js";
 import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import { nodeDatabase } from "./database.js";
-import { defaultDatabaseUrl, findProjectDir, type ServeOptions } from "./options.js";
+import { localStore } from "../../bindings/buckets/local.js";
+import { nodeObjectFiles } from "./bucket-files.js";
+import { defaultBucketsDir, defaultDatabaseUrl, findProjectDir, type ServeOptions } from "./options.js";
 
 /**
  * @internal What one Node server runs on: the skiff runtime, its database and the durable queue the worker
@@ -23,7 +25,8 @@ export interface NodeRuntime {
 
 /**
  * @internal Assembles the runtime of {@link serve}: `db` on libSQL (the `database` option, else
- * `TURSO_DATABASE_URL`, else the project's `.skiff/dev.db`), `kv` and the durable queue in the same database.
+ * `TURSO_DATABASE_URL`, else the project's `.skiff/dev.db`), `kv` and the durable queue in the same database, buckets in
+ * files under `<projectDir>/.skiff/buckets/`.
  * Nothing is opened here; `serve` checks the database before it listens.
  *
  * @example
@@ -36,14 +39,20 @@ export function nodeRuntime(
   options: ServeOptions,
   env: Record<string, string | undefined>,
 ): NodeRuntime {
+  const projectDir = options.projectDir ?? findProjectDir();
   const config =
     options.database ??
-    resolveDatabaseConfig(env, {
-      allowFile: true,
-      fallbackUrl: defaultDatabaseUrl(options.projectDir ?? findProjectDir()),
-    });
+    resolveDatabaseConfig(env, { allowFile: true, fallbackUrl: defaultDatabaseUrl(projectDir) });
   const db = nodeDatabase(config);
   const { store: queueStore, ...bindings } = libsqlBindings(db);
-  const runtime = createRuntime(app, { platform: "node", env, ...bindings });
+  const files = nodeObjectFiles(options.bucketsDir ?? defaultBucketsDir(projectDir));
+  const runtime = createRuntime(app, {
+    platform: "node",
+    env,
+    ...bindings,
+    // Local files, whose puts and deletes reach app.storage() handlers through the durable local queue.
+    bucket: (name) => localStore(name, files),
+    bucketEvents: "local",
+  });
   return { runtime, db, queueStore };
 }

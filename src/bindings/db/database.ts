@@ -135,6 +135,7 @@ export class Database extends Queries {
   #client: Client | undefined;
   #setup: ((db: Database) => Promise<unknown>) | undefined;
   #setupDone: Promise<void> | undefined;
+  #operations = 0;
 
   constructor(factory: ClientFactory) {
     super();
@@ -165,7 +166,21 @@ export class Database extends Queries {
     this.#setupDone = undefined;
   }
 
+  /**
+   * @internal How many operations (`all`, `get`, `run`, `batch`, `transaction`) have run through this API: the change
+   * relay runs after a request only when the request's work queried the database at all.
+   *
+   * @example
+   * ```ts
+   * const before = db.operations; await handle(); const queried = db.operations !== before;
+   * ```
+   */
+  get operations(): number {
+    return this.#operations;
+  }
+
   protected override ready(): Promise<void> | undefined {
+    this.#operations++;
     if (!this.#setup) return undefined;
     this.#setupDone ??= this.#setup(this).then(
       () => undefined,

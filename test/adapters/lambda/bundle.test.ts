@@ -87,7 +87,7 @@ describe("the bundled example handler in a separate Node process", () => {
       .map((line) => JSON.parse(line.slice("RESULT ".length)) as Record<string, unknown>);
   };
 
-  it("exports handler, serves HTTP, sends to SQS, consumes SQS, runs a schedule and refuses S3", async () => {
+  it("exports handler, serves HTTP, sends to SQS, consumes SQS, runs a schedule and refuses an S3 event of an undeclared bucket", async () => {
     const order = new Request("https://shop.example/api/orders", {
       method: "POST",
       headers: { "content-type": "application/json", "x-api-key": CONTRACT_API_KEY },
@@ -102,8 +102,11 @@ describe("the bundled example handler in a separate Node process", () => {
       result: { statusCode: 200, body: '{"name":"skiff shop","platform":"lambda"}' },
     });
     expect(accepted).toMatchObject({ result: { statusCode: 202 } });
-    expect(s3).toMatchObject({ errorType: "SkiffError" });
-    expect(String(s3?.errorMessage)).toContain('an S3 event (Records[].eventSource "aws:s3")');
+    // The shop declares one bucket (uploads, for app.storage): an S3 event of another bucket is refused, naming it.
+    expect(s3).toMatchObject({ errorType: "ConfigError" });
+    expect(String(s3?.errorMessage)).toContain(
+      'S3 bucket "sourcebucket", which is none of the app\'s buckets',
+    );
 
     // The order left the child process signed, for the stand-in's SQS.
     const [sent] = standIn.sent("orders") as Array<{ orderId: string; sku: string; qty: number }>;

@@ -18,6 +18,13 @@ import {
 import { supportedCompatibilityDate, workerdBuiltins } from "./workerd.js";
 import { bundle } from "../../bundle/bundle.js";
 import {
+  checkR2Buckets,
+  notificationCommands,
+  r2Plan,
+  r2Toml,
+  type R2BucketPlan,
+} from "./wrangler-storage.js";
+import {
   checkWorkflows,
   cloudflareWorkflowsToml,
   entryExports,
@@ -49,6 +56,8 @@ export function wranglerToml(
     compatibilityDate: string;
     /** On Cloudflare Workflows: the `[[workflows]]` TOML, and the portable engine's queue and cron to leave out. */
     workflows?: WorkflowsToml;
+    /** The app's buckets (`r2Plan(app)`): one `[[r2_buckets]]` each. */
+    buckets?: readonly R2BucketPlan[];
   },
 ): string {
   const skip = options.workflows;
@@ -71,6 +80,7 @@ export function wranglerToml(
   for (const q of queues)
     lines.push("", "[[queues.producers]]", `queue = "${q.name}"`, `binding = "${queueBindingName(q.name)}"`);
   for (const q of queues) if (q.consumer) lines.push("", consumerBlock(q.name, q.consumer.options));
+  if (options.buckets?.length) lines.push("", r2Toml(options.buckets));
   if (skip) lines.push("", skip.toml);
   return `${lines.join("\n")}\n`;
 }
@@ -144,6 +154,7 @@ export const cloudflare: Target = {
             main,
             compatibilityDate,
             ...(workflows ? { workflows } : {}),
+            buckets: r2Plan(input.app),
           }),
           severity: "error",
         },
@@ -156,6 +167,14 @@ export const cloudflare: Target = {
       supportedDate: compatibilityDate,
     });
     if (onCloudflare) problems = withoutPortableEngine(input.app, problems);
+    try {
+      const format = configFormat(file);
+      problems.push(
+        ...checkR2Buckets(r2Plan(input.app), parseWranglerConfig(source, format), { file: rel, format }),
+      );
+    } catch {
+      // checkWrangler reported the parse error
+    }
     if (exports) {
       try {
         const config = parseWranglerConfig(source, configFormat(file));
@@ -207,6 +226,10 @@ export const cloudflare: Target = {
     };
     const out = join(outDir, "wrangler.json");
     writeFileSync(out, `${JSON.stringify(deployable, null, 2)}\n`);
-    return { files: [out], problems, notes: [`deploy: npx wrangler deploy -c ${input.project.rel(out)}`] };
+    // R2 keeps notification rules in the bucket, not in the config: say how to create them.
+    const storage = notificationCommands(r2Plan(input.app));
+    const notes = [`deploy: npx wrangler deploy -c ${input.project.rel(out)}`];
+    if (storage.length) notes.push(`storage events (once per bucket rule): ${storage.join(" && ")}`);
+    return { files: [out], problems, notes };
   },
 };

@@ -9,6 +9,7 @@ import { LAMBDA_RUNTIME } from "./runtime.js";
 import { logicalIds } from "./sam-ids.js";
 import { samParameters } from "./sam-parameters.js";
 import { samQueues } from "./sam-queues.js";
+import { samBuckets, type SamBucket } from "./sam-buckets.js";
 
 /**
  * Options of {@link samTemplate}.
@@ -29,6 +30,8 @@ export interface SamOptions {
   source?: string;
   /** The app's environment variables (`skiff.env` in package.json), as stack parameters. */
   env?: readonly EnvVariable[];
+  /** The app's buckets and storage handlers (`bucketsOf(app)`): S3 buckets and S3 events (see `samBuckets`). */
+  buckets?: readonly SamBucket[];
 }
 
 /**
@@ -103,9 +106,14 @@ export function samTemplate(manifest: AppManifest, options: SamOptions = {}): Sa
   }
 
   const queues = samQueues(manifest.queues, id, timeout);
-  const env = samParameters(options.env ?? [], id, Object.keys(queues.variables));
-  for (const message of [...env.problems, ...queues.problems]) problem(message);
-  Object.assign(events, queues.events);
+  const buckets = samBuckets(options.buckets ?? [], id);
+  const env = samParameters(options.env ?? [], id, [
+    ...Object.keys(queues.variables),
+    ...Object.keys(buckets.variables),
+  ]);
+  for (const message of [...env.problems, ...queues.problems, ...buckets.problems]) problem(message);
+  Object.assign(events, queues.events, buckets.events);
+  const policies = [...queues.policies, ...buckets.policies];
 
   const template: Record<string, unknown> = {
     // Quoted in the YAML: a YAML 1.1 reader (CloudFormation's) would otherwise see a date.
@@ -124,13 +132,19 @@ export function samTemplate(manifest: AppManifest, options: SamOptions = {}): Sa
           MemorySize: options.memorySize ?? 1024,
           Timeout: timeout,
           Environment: {
-            Variables: { NODE_OPTIONS: "--enable-source-maps", ...env.variables, ...queues.variables },
+            Variables: {
+              NODE_OPTIONS: "--enable-source-maps",
+              ...env.variables,
+              ...queues.variables,
+              ...buckets.variables,
+            },
           },
-          ...(queues.policies.length ? { Policies: queues.policies } : {}),
+          ...(policies.length ? { Policies: policies } : {}),
           Events: events,
         },
       },
       ...queues.resources,
+      ...buckets.resources,
     },
     Outputs: {
       ApiUrl: {

@@ -7,10 +7,12 @@ import { entryFile } from "../entry.js";
 import type { Target, TargetInput } from "../types.js";
 import { LAMBDA_ESBUILD_TARGET } from "./runtime.js";
 import { samTemplate } from "./sam-template.js";
+import { bucketsOf } from "./sam-buckets.js";
 
 const options = (input: TargetInput) => ({
   source: input.project.rel(input.project.app),
   env: input.project.env,
+  buckets: bucketsOf(input.app),
 });
 
 /**
