@@ -53,15 +53,29 @@ export function background(c: Context, task: Promise<unknown>, log: Logger | und
  * ```
  */
 export function ensureResponseHeaders(c: Context, headers: Record<string, string>): void {
+  for (const name in headers) ensureResponseHeader(c, name, headers[name] ?? "");
+}
+
+/**
+ * @internal {@link ensureResponseHeaders} for one header, without building a record per request. On Node the
+ * check is cheap: a response built through `c` keeps the prepared `Headers` object, which `res.headers` returns
+ * without materialising `@hono/node-server`'s lightweight response.
+ *
+ * @example
+ * ```ts
+ * c.header("X-Request-Id", id);
+ * await next();
+ * ensureResponseHeader(c, "X-Request-Id", id);
+ * ```
+ */
+export function ensureResponseHeader(c: Context, name: string, value: string): void {
   const res = c.res;
   if (res.status === 101) return;
-  for (const [name, value] of Object.entries(headers)) {
-    if (res.headers.get(name) === value) continue;
-    try {
-      res.headers.set(name, value);
-    } catch {
-      c.header(name, value); // immutable headers (a fetched or redirect Response): copy it
-    }
+  if (res.headers.get(name) === value) return;
+  try {
+    res.headers.set(name, value);
+  } catch {
+    c.header(name, value); // immutable headers (a fetched or redirect Response): copy it
   }
 }
 

@@ -107,9 +107,23 @@ export const logger = (
 
   const scrub = scrubber(redact);
   const min = RANK[level];
+  // The request line's own keys are redacted only when the options name one of them; the nested query and header
+  // objects are redacted as they are built, so the common case skips a copy of the line.
+  const scrubLine = redact.some((name) => LINE_KEYS.has(name.toLowerCase()));
   // With a sink, one logger for the life of the isolate; without, each request uses the runtime's (per platform).
   const own = sink ? createLogger({ sink, level, ...(fields ? { fields } : {}) }) : undefined;
   const fallback = createLogger({ level, ...(fields ? { fields } : {}) });
+  // The runtime logger is one per isolate or process: its child with `fields` is made once, not per request.
+  let runtimeLog: Logger | undefined;
+  let runtimeChild: Logger | undefined;
+  const baseOf = (c: Context): Logger => {
+    if (own) return own;
+    const log = variable<Logger>(c, "log");
+    if (!log) return fallback;
+    if (!fields) return log;
+    if (log !== runtimeLog) [runtimeLog, runtimeChild] = [log, log.child(fields)];
+    return runtimeChild ?? log;
+  };
   // Closure state, not per-request state: the first request through this instance is the cold start.
   let warm = false;
 
@@ -117,15 +131,8 @@ export const logger = (
     const coldStart = !warm;
     warm = true;
     const started = performance.now();
-    const runtimeLog = variable<Logger>(c, "log");
-    const base = own ?? (runtimeLog && fields ? runtimeLog.child(fields) : (runtimeLog ?? fallback));
-    // Read lazily, so the id is there even when requestId() is registered after logger().
-    const context = () => {
-      const id = variable<unknown>(c, "requestId");
-      return typeof id === "string" ? { requestId: id } : undefined;
-    };
-    const log = scoped(base, min, scrub, context);
-    c.set("log", log);
+    const base = baseOf(c);
+    c.set("log", new RequestLogger(base, min, scrub, c));
 
     let thrown = false;
     try {
@@ -136,48 +143,105 @@ export const logger = (
     } finally {
       if (!skip?.(c)) {
         const status = thrown ? 500 : c.res.status;
-        const line: Record<string, unknown> = {
-          method: c.req.method,
-          path: c.req.path,
-          status,
-          durationMs: Math.round(performance.now() - started),
-          coldStart,
-        };
-        const platform = variable<SkiffVariables["platform"]>(c, "platform");
-        if (platform) line.platform = platform;
-        if (query) line.query = redactQuery(c.req.url, redact);
-        if (requestHeaders) line.requestHeaders = pickHeaders(c.req.raw.headers, requestHeaders, redact);
-        if (responseHeaders && !thrown)
-          line.responseHeaders = pickHeaders(c.res.headers, responseHeaders, redact);
-        log[status >= 500 ? "error" : status >= 400 ? "warn" : "info"]("request", line);
+        const lineLevel: LogLevel = status >= 500 ? "error" : status >= 400 ? "warn" : "info";
+        // Filtered before anything is built: a dropped line costs nothing.
+        if (RANK[lineLevel] >= min) {
+          // Read now, so the id is there even when requestId() is registered after logger().
+          const id = variable<unknown>(c, "requestId");
+          const method = c.req.method;
+          const path = c.req.path;
+          const durationMs = Math.round(performance.now() - started);
+          let line: Record<string, unknown> =
+            typeof id === "string"
+              ? { requestId: id, method, path, status, durationMs, coldStart }
+              : { method, path, status, durationMs, coldStart };
+          const platform = variable<SkiffVariables["platform"]>(c, "platform");
+          if (platform) line.platform = platform;
+          if (query) line.query = redactQuery(c.req.url, redact);
+          if (requestHeaders) line.requestHeaders = pickHeaders(c.req.raw.headers, requestHeaders, redact);
+          if (responseHeaders && !thrown)
+            line.responseHeaders = pickHeaders(c.res.headers, responseHeaders, redact);
+          if (scrubLine) line = scrub(line);
+          base[lineLevel]("request", line);
+        }
       }
     }
   };
 };
+
+// Keys of the request line itself (the nested query and headers are redacted where they are built).
+const LINE_KEYS = new Set([
+  "requestid",
+  "method",
+  "path",
+  "status",
+  "durationms",
+  "coldstart",
+  "platform",
+  "query",
+  "requestheaders",
+  "responseheaders",
+]);
 
 // `c.get()`, not `c.var`: Hono builds a fresh object of every variable on each `c.var` access.
 function variable<T>(c: Context, name: string): T | undefined {
   return (c.get as (key: string) => unknown)(name) as T | undefined;
 }
 
-// A logger that filters by level, redacts, and adds the request's context to every line, children included.
-function scoped(
-  base: Logger,
-  min: number,
-  scrub: Scrubber,
-  context: () => Record<string, unknown> | undefined,
-): Logger {
-  const write = (level: LogLevel) => (msg: string, fields?: Record<string, unknown>) => {
-    if (RANK[level] < min) return;
-    base[level](msg, { ...context(), ...(fields ? scrub(fields) : {}) });
-  };
-  return {
-    debug: write("debug"),
-    info: write("info"),
-    warn: write("warn"),
-    error: write("error"),
-    child: (fields) => scoped(base.child(scrub(fields)), min, scrub, context),
-  };
+type Write = (msg: string, fields?: Record<string, unknown>) => void;
+
+/**
+ * `c.var.log`: filters by level, redacts, and adds the request id to every line, children included. One small
+ * object per request; its methods are bound on first use only, so a handler that never logs costs no closures
+ * and `const { info } = c.var.log` still works.
+ */
+class RequestLogger implements Logger {
+  readonly #base: Logger;
+  readonly #min: number;
+  readonly #scrub: Scrubber;
+  readonly #c: Context;
+  #bound: Partial<Record<LogLevel | "child", Write | Logger["child"]>> | undefined;
+
+  constructor(base: Logger, min: number, scrub: Scrubber, c: Context) {
+    this.#base = base;
+    this.#min = min;
+    this.#scrub = scrub;
+    this.#c = c;
+  }
+
+  get debug(): Write {
+    return this.#method("debug");
+  }
+  get info(): Write {
+    return this.#method("info");
+  }
+  get warn(): Write {
+    return this.#method("warn");
+  }
+  get error(): Write {
+    return this.#method("error");
+  }
+  get child(): Logger["child"] {
+    const bound = (this.#bound ??= {});
+    return (bound.child ??= (fields: Record<string, unknown>) =>
+      new RequestLogger(
+        this.#base.child(this.#scrub(fields)),
+        this.#min,
+        this.#scrub,
+        this.#c,
+      )) as Logger["child"];
+  }
+
+  #method(level: LogLevel): Write {
+    const bound = (this.#bound ??= {});
+    return (bound[level] ??= (msg: string, fields?: Record<string, unknown>) => {
+      if (RANK[level] < this.#min) return;
+      // Read per line, so the id is there even when requestId() is registered after logger().
+      const id = variable<unknown>(this.#c, "requestId");
+      const scrubbed = fields ? this.#scrub(fields) : undefined;
+      this.#base[level](msg, typeof id === "string" ? { requestId: id, ...scrubbed } : { ...scrubbed });
+    }) as Write;
+  }
 }
 
 function pickHeaders(

@@ -1,5 +1,5 @@
 import type { Context, MiddlewareHandler } from "hono";
-import { ensureResponseHeaders } from "../_shared.js";
+import { ensureResponseHeader } from "../_shared.js";
 
 /**
  * Context variables set by {@link requestId}: read them with `c.var.requestId`.
@@ -90,6 +90,6 @@ export const requestId = (
     await next();
     // Handlers and onError may return a bare `new Response()` that never saw the prepared headers: only then is
     // the response touched (a copy of a finalized response cost two thirds of Node's throughput in bench/http.ts).
-    ensureResponseHeaders(c, { [headerName]: id });
+    ensureResponseHeader(c, headerName, id);
   };
 };

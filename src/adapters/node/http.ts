@@ -44,8 +44,9 @@ export function createHttpServer(
       return problemResponse(500, {});
     },
   });
+  const hostMemo: HostMemo = { valid: "" };
   const server = createServer({ requireHostHeader: false }, (request, response) => {
-    const refusal = refuseRequest(request);
+    const refusal = refuseRequest(request, hostMemo);
     if (refusal) return void answer(response, refusal);
     void listener(request, response);
   });
@@ -72,22 +73,33 @@ export function createHttpServer(
 // RFC 3986 host (reg-name or IP literal) and an optional port. Anything stranger is refused before the app.
 const HOST = /^(?:\[[0-9A-Fa-f:.]+\]|[A-Za-z0-9._~!$&'()*+,;=%-]+)(?::(\d{0,5}))?$/;
 
-function refuseRequest(request: IncomingMessage): Refusal | undefined {
+/** The last Host that passed HOST, per server: a server sees the same one on nearly every request. */
+interface HostMemo {
+  valid: string;
+}
+
+function refuseRequest(request: IncomingMessage, memo: HostMemo): Refusal | undefined {
   if (request.httpVersionMajor !== 1)
     return { status: 505, detail: `HTTP/${request.httpVersion} is not supported: use HTTP/1.1.` };
+  // Node keeps only the first of repeated Host headers: count the raw lines. The length test first keeps the
+  // per-request loop to a compare per header; only four-letter names are lower-cased.
+  const raw = request.rawHeaders;
   let hosts = 0;
-  for (let i = 0; i < request.rawHeaders.length; i += 2)
-    if (request.rawHeaders[i]?.toLowerCase() === "host") hosts++;
-  // Node keeps only the first of repeated Host headers: count the raw lines.
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = raw[i]!;
+    if (name.length === 4 && name.toLowerCase() === "host") hosts++;
+  }
   if (hosts > 1) return { status: 400, detail: "The request has more than one Host header." };
   const host = request.headers.host;
   if (!host) {
     if (request.httpVersionMinor === 0) return undefined;
     return { status: 400, detail: "An HTTP/1.1 request needs a Host header." };
   }
+  if (host === memo.valid) return undefined;
   const match = HOST.exec(host);
   if (!match || Number(match[1] ?? 0) > 65_535)
     return { status: 400, detail: "The Host header is not a valid host[:port]." };
+  memo.valid = host;
   return undefined;
 }
 

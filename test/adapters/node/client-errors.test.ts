@@ -121,6 +121,13 @@ describe("serve(): errors below the app are problem+json, not empty bodies or dr
     expectProblem(await raw("GET / HTTP/1.1\r\nHost: a:99999\r\n\r\n"), 400);
   });
 
+  it("checks every request's Host, whatever was accepted before, and counts Host lines in any case", async () => {
+    const ok = await raw("GET / HTTP/1.1\r\nHost: localhost:8787\r\nConnection: close\r\n\r\n");
+    expect(ok.status).not.toBe(400);
+    expectProblem(await raw("GET / HTTP/1.1\r\nHost: localhost:99999\r\n\r\n"), 400);
+    expectProblem(await raw("GET / HTTP/1.1\r\nhost: localhost:8787\r\nHOST: b\r\n\r\n"), 400);
+  });
+
   it("accepts HTTP/1.0 without Host, and a valid Host with a port", async () => {
     const old = await raw("GET / HTTP/1.0\r\n\r\n");
     expect([old.status, old.body]).toEqual([200, "ok"]);
