@@ -175,8 +175,11 @@ export function localServer<S>(parts: LocalServerParts<S>): LocalServer & { read
   if (options.queues !== false) worker.start();
   const graceMs = options.shutdownGraceMs ?? 10_000;
   let closing: Promise<void> | undefined;
+  let removeSignalHandlers = () => {};
   const close = () =>
     (closing ??= (async () => {
+      // A closed server no longer answers signals: many servers in one process (tests) must not pile up handlers.
+      removeSignalHandlers();
       const deadline = Date.now() + graceMs;
       await Promise.all([parts.stopHttp(graceMs), scheduler.stop(graceMs), worker.stop(graceMs)]);
       if (!(await settlesWithin(tracker.settle(), deadline - Date.now())))
@@ -186,7 +189,7 @@ export function localServer<S>(parts: LocalServerParts<S>): LocalServer & { read
         });
       parts.db.close();
     })());
-  if (options.handleSignals !== false) exitOnSignals(close, runtime.log);
+  if (options.handleSignals !== false) removeSignalHandlers = exitOnSignals(close, runtime.log);
   return {
     url: serverUrl(parts.hostname, parts.port),
     hostname: parts.hostname,
@@ -202,7 +205,8 @@ export function localServer<S>(parts: LocalServerParts<S>): LocalServer & { read
   };
 }
 
-function exitOnSignals(close: () => Promise<void>, log: Logger): void {
+// Returns how to remove the handlers again.
+function exitOnSignals(close: () => Promise<void>, log: Logger): () => void {
   const onSignal = (signal: NodeJS.Signals) => {
     log.info("shutting down", { signal });
     void close().then(
@@ -215,4 +219,8 @@ function exitOnSignals(close: () => Promise<void>, log: Logger): void {
   };
   process.once("SIGINT", onSignal);
   process.once("SIGTERM", onSignal);
+  return () => {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  };
 }

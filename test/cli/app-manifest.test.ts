@@ -43,10 +43,12 @@ describe("the app manifest the CLI works from", () => {
     ]);
   });
 
-  it("reads the example shop: its routes, the daily report cron, both order queues and the two workflows", async () => {
+  it("reads the example shop: its routes, the daily report cron, its queues (orders, storage, changes) and the two workflows", async () => {
     const manifest = await manifestOf(repo, "examples/shop/app.ts");
     expect(manifest.routes.map((r) => `${r.method} ${r.path}`)).toEqual([
       "GET /",
+      "GET /openapi.json",
+      "GET /docs",
       "GET /api/users",
       "POST /api/users",
       "POST /api/orders",
@@ -59,9 +61,17 @@ describe("the app manifest the CLI works from", () => {
       "DELETE /api/checkouts/:id",
       "POST /api/reports/inventory",
       "GET /api/reports/inventory/:id",
+      // The thumbnails and userChanges sub-apps, mounted after the main routes (examples/shop/thumbnails.ts, changes.ts).
+      "PUT /api/uploads/:key{.+}",
+      "GET /api/uploads/:key{.+}",
+      "GET /api/users/:id/welcome",
     ]);
-    expect(manifest.routes[0]?.middleware).toEqual(["skiffBindings", "requestId", "logger"]); // "/" is outside /api/*
-    expect(manifest.routes[3]?.middleware).toEqual([
+    const byRoute = new Map(manifest.routes.map((r) => [`${r.method} ${r.path}`, r.middleware]));
+    // "/", the OpenAPI document and its viewer are outside /api/*.
+    for (const route of ["GET /", "GET /openapi.json", "GET /docs"])
+      expect(byRoute.get(route)).toEqual(["skiffBindings", "requestId", "logger"]);
+    // describeRoute and responds are middleware too (they carry the OpenAPI description), listed where they run.
+    expect(byRoute.get("POST /api/orders")).toEqual([
       "skiffBindings",
       "requestId",
       "logger",
@@ -70,12 +80,36 @@ describe("the app manifest the CLI works from", () => {
       "countRequests",
       "apiKeyAuth",
       "idempotency",
+      "describeRoute",
       "validate",
     ]);
-    // The workflow timer cron runs daily in the shop (new Skiff({ workflowTimers: "0 0 * * *" })), for Vercel Hobby.
+    expect(byRoute.get("GET /api/users")).toEqual([
+      "skiffBindings",
+      "requestId",
+      "logger",
+      "bodyLimit",
+      "rateLimit",
+      "countRequests",
+      "responds",
+      "validate",
+    ]);
+    // A mounted sub-app brings its own skiffBindings after the parent's /api/* chain; uploads need the API key.
+    expect(byRoute.get("PUT /api/uploads/:key{.+}")).toEqual([
+      "skiffBindings",
+      "requestId",
+      "logger",
+      "bodyLimit",
+      "rateLimit",
+      "countRequests",
+      "skiffBindings",
+      "apiKeyAuth",
+      "bodyLimit",
+    ]);
+    // The workflow timer cron and the change relay's backstop cron both run daily in the shop (Vercel Hobby): one
+    // expression, two handlers.
     expect(manifest.crons).toEqual([
       { expression: "0 9 * * *", handlers: 1, next: "2026-01-02T09:00:00.000Z" },
-      { expression: "0 0 * * *", handlers: 1, next: "2026-01-02T00:00:00.000Z" },
+      { expression: "0 0 * * *", handlers: 2, next: "2026-01-02T00:00:00.000Z" },
     ]);
     expect(manifest.workflowTimerCron).toBe("0 0 * * *");
     expect(manifest.workflows).toEqual([
@@ -83,11 +117,21 @@ describe("the app manifest the CLI works from", () => {
       { name: "inventory-report", implemented: true },
     ]);
     expect(
-      manifest.queues.map((q) => [q.name, q.consumer?.options.maxRetries, q.consumer?.options.deadLetter]),
+      manifest.queues.map((q) => [
+        q.name,
+        q.consumer?.options.maxRetries ?? null,
+        q.consumer?.options.deadLetter ?? null,
+        q.deadLetterFor,
+      ]),
     ).toEqual([
-      ["orders", 2, "orders-dlq"],
-      ["orders-dlq", 3, null],
-      ["skiff-workflows", 20, null],
+      ["orders", 2, "orders-dlq", []],
+      ["orders-dlq", 3, null, ["orders"]],
+      ["skiff-workflows", 20, null, []],
+      // app.storage's dead letters: declared by the app, no consumer.
+      ["thumbnails-dlq", null, null, ["skiff-storage-uploads"]],
+      // The uploads bucket's storage queue (app.storage) and the change feed's queue (app.onChange).
+      ["skiff-storage-uploads", 3, "thumbnails-dlq", []],
+      ["skiff-changes", 20, null, []],
     ]);
   });
 });

@@ -2,8 +2,9 @@ import { existsSync, readFileSync, rmSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../../src/cli/run/build.js";
-import { run, repo, fixtures, basic, tmp } from "./support/build.js";
+import { run, repo, fixtures, basic, scratchDir } from "./support/build.js";
 
+const tmp = scratchDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("skiff build --target cloudflare", () => {

@@ -4,8 +4,9 @@ import { afterAll, describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { runBuild } from "../../src/cli/run/build.js";
 import { CliError } from "../../src/cli/errors.js";
-import { run, fixtures, shop, tmp } from "./support/build.js";
+import { run, fixtures, shop, scratchDir } from "./support/build.js";
 
+const tmp = scratchDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("skiff build --target lambda", () => {

@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
-import { copyFileSync, readFileSync, rmSync, statSync } from "node:fs";
+import { copyFileSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runBuild } from "../../src/cli/run/build.js";
 import { runCheck } from "../../src/cli/run/check.js";
-import { fixtures, basic, tmp } from "./support/build.js";
+import { fixtures, basic, scratchDir } from "./support/build.js";
 
+const tmp = scratchDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("skiff build --target vercel and node", () => {
@@ -34,7 +35,9 @@ describe("skiff build --target vercel and node", () => {
     });
     expect(statSync(config).mtimeMs).toBe(before); // up to date: not rewritten
 
-    rmSync(config);
+    // A project on the Cron Jobs form (a crons array, no schedules) keeps it; Schedules are the default otherwise
+    // (test/adapters/vercel/build-schedules.test.ts).
+    writeFileSync(config, JSON.stringify({ $schema: "https://openapi.vercel.sh/vercel.json", crons: [] }));
     const fresh = await runBuild({
       ...basic,
       target: "vercel",

@@ -1,8 +1,9 @@
 import { existsSync, rmSync } from "node:fs";
 import { afterAll, describe, expect, it } from "vitest";
 import { runCheck } from "../../src/cli/run/check.js";
-import { fixtures, shop, tmp } from "./support/build.js";
+import { fixtures, shop, scratchDir } from "./support/build.js";
 
+const tmp = scratchDir();
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe("skiff check", () => {
@@ -22,6 +23,10 @@ describe("skiff check", () => {
       // Found next to the app, like node.ts; deno is an edge bundle (checked in memory), bun a Node-style one.
       { target: "deno", entry: "examples/shop/deno.ts", skipped: null, problems: 0 },
       { target: "bun", entry: "examples/shop/bun.ts", skipped: null, problems: 0 },
+      { target: "azure", entry: "examples/shop/azure.ts", skipped: null, problems: 0 },
+      { target: "gcp", entry: "examples/shop/gcp.ts", skipped: null, problems: 0 },
+      // Netlify's entry is the module the generated functions import, in the site's netlify/ folder.
+      { target: "netlify", entry: "examples/shop/netlify/skiff.ts", skipped: null, problems: 0 },
     ]);
   }, 20_000);
 
@@ -34,6 +39,9 @@ describe("skiff check", () => {
       ["node", false],
       ["deno", false],
       ["bun", false],
+      ["azure", false],
+      ["gcp", false],
+      ["netlify", false],
     ]);
     expect(report.problems.map((p) => p.message)).toEqual([
       expect.stringMatching(/^does not exist; create it with$/), // wrangler.toml

@@ -38,10 +38,10 @@ describe("a command line skiff cannot run", () => {
       expect(r.stderr).not.toMatch(ANSI);
     }
     expect(command.stderr.trim()).toBe(
-      '[skiff] unknown command "biuld". Did you mean "build"? (commands: dev, build, check, routes, workflows)',
+      '[skiff] unknown command "biuld". Did you mean "build"? (commands: dev, build, check, routes, workflows, openapi, cost)',
     );
     expect(far.stderr.trim()).toBe(
-      '[skiff] unknown command "deploy" (commands: dev, build, check, routes, workflows)',
+      '[skiff] unknown command "deploy" (commands: dev, build, check, routes, workflows, openapi, cost)',
     );
     expect(option.stderr.trim()).toBe(
       "[skiff] unknown option --trget for skiff build. Did you mean --target? (skiff build --help lists the options)",

@@ -39,7 +39,11 @@ describe("the skiff executable", () => {
       routes: Array<{ path: string }>;
       crons: Array<{ expression: string; next: string }>;
     };
-    expect(manifest.routes).toHaveLength(13);
+    // The shop's 15 routes, the uploads sub-app's PUT and GET, and the userChanges sub-app's welcome route.
+    expect(manifest.routes).toHaveLength(18);
+    expect(manifest.routes.map((r) => r.path)).toEqual(
+      expect.arrayContaining(["/openapi.json", "/docs", "/api/uploads/:key{.+}", "/api/users/:id/welcome"]),
+    );
     expect(manifest.crons[0]?.expression).toBe("0 9 * * *");
     expect(Date.parse(manifest.crons[0]?.next ?? "")).toBeGreaterThan(Date.now());
     expect(plain.stdout).toMatch(
@@ -95,7 +99,7 @@ describe("the skiff executable", () => {
     );
     expect(unknown.code).toBe(2);
     expect(unknown.stderr.trim()).toBe(
-      '[skiff] unknown target "heroku" (targets: cloudflare, vercel, lambda, node, deno, bun)',
+      '[skiff] unknown target "heroku" (targets: cloudflare, vercel, lambda, node, deno, bun, azure, gcp, netlify)',
     );
   }, 20_000);
 });

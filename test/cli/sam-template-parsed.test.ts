@@ -2,12 +2,35 @@ import { describe, expect, it } from "vitest";
 import { parse as parseYaml } from "yaml";
 import { scheduleInput } from "skiff/lambda";
 import { samTemplate } from "../../src/cli/targets/lambda/sam-template.js";
+import { bucketsOf } from "../../src/cli/targets/lambda/sam-buckets.js";
+import { describeApp } from "../../src/cli/app/manifest.js";
+import { loadApp } from "../../src/cli/app/load.js";
+import { resolveProject } from "../../src/cli/project.js";
 import { repo, fixtures, manifestOf, type Json, at } from "./support/config.js";
 
+// The bucket name SAM derives from the stack (the target's own expression, pinned once here).
+const uploadsBucketName = {
+  "Fn::Join": [
+    "-",
+    [
+      "uploads",
+      {
+        "Fn::Select": [
+          0,
+          { "Fn::Split": ["-", { "Fn::Select": [2, { "Fn::Split": ["/", { Ref: "AWS::StackId" }] }] }] },
+        ],
+      },
+    ],
+  ],
+};
+
 describe("the generated SAM template, parsed back", () => {
-  it("wires the shop's function, HTTP API, schedules, SQS consumers, queues and redrive policy", async () => {
-    const { yaml, problems } = samTemplate(await manifestOf(repo, "examples/shop/app.ts"), {
+  it("wires the shop's function, HTTP API, schedules, SQS consumers, queues, redrive policy, S3 bucket and events", async () => {
+    // As the lambda target builds it: the manifest, plus the app's buckets and storage handlers.
+    const app = await loadApp(resolveProject({ root: repo, app: "examples/shop/app.ts" }));
+    const { yaml, problems } = samTemplate(describeApp(app), {
       source: "examples/shop/app.ts",
+      buckets: bucketsOf(app),
     });
     expect(problems).toEqual([]);
     expect(yaml).toContain('AWSTemplateFormatVersion: "2010-09-09"'); // quoted: YAML 1.1 readers would see a date
@@ -37,6 +60,10 @@ describe("the generated SAM template, parsed back", () => {
       SKIFF_QUEUE_URL_ORDERS: { Ref: "OrdersQueue" },
       SKIFF_QUEUE_URL_ORDERS_DLQ: { Ref: "OrdersDlqQueue" },
       SKIFF_QUEUE_URL_SKIFF_WORKFLOWS: { Ref: "SkiffWorkflowsQueue" },
+      SKIFF_QUEUE_URL_THUMBNAILS_DLQ: { Ref: "ThumbnailsDlqQueue" },
+      SKIFF_QUEUE_URL_SKIFF_STORAGE_UPLOADS: { Ref: "SkiffStorageUploadsQueue" },
+      SKIFF_QUEUE_URL_SKIFF_CHANGES: { Ref: "SkiffChangesQueue" },
+      SKIFF_BUCKET_UPLOADS: uploadsBucketName,
     });
     expect(props.Policies).toEqual([
       { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["OrdersQueue", "QueueName"] } } },
@@ -45,16 +72,26 @@ describe("the generated SAM template, parsed back", () => {
       { SQSPollerPolicy: { QueueName: { "Fn::GetAtt": ["OrdersDlqQueue", "QueueName"] } } },
       { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["SkiffWorkflowsQueue", "QueueName"] } } },
       { SQSPollerPolicy: { QueueName: { "Fn::GetAtt": ["SkiffWorkflowsQueue", "QueueName"] } } },
+      // app.storage's dead letters are only sent to: no poller.
+      { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["ThumbnailsDlqQueue", "QueueName"] } } },
+      { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["SkiffStorageUploadsQueue", "QueueName"] } } },
+      { SQSPollerPolicy: { QueueName: { "Fn::GetAtt": ["SkiffStorageUploadsQueue", "QueueName"] } } },
+      { SQSSendMessagePolicy: { QueueName: { "Fn::GetAtt": ["SkiffChangesQueue", "QueueName"] } } },
+      { SQSPollerPolicy: { QueueName: { "Fn::GetAtt": ["SkiffChangesQueue", "QueueName"] } } },
+      { S3CrudPolicy: { BucketName: uploadsBucketName } },
     ]);
 
     const events = props.Events as Record<string, Json>;
     expect(Object.keys(events)).toEqual([
       "Http",
       expect.stringMatching(/^Cron[0-9a-f]{8}$/),
-      expect.stringMatching(/^Cron[0-9a-f]{8}$/), // the workflow timer cron
+      expect.stringMatching(/^Cron[0-9a-f]{8}$/), // the workflow timer cron (and the change relay's backstop)
       "OrdersQueueMessages",
       "OrdersDlqQueueMessages",
       "SkiffWorkflowsQueueMessages",
+      "SkiffStorageUploadsQueueMessages",
+      "SkiffChangesQueueMessages",
+      "UploadsBucketEvents",
     ]);
     expect(events.Http).toEqual({ Type: "HttpApi" });
     const schedule = Object.entries(events).find(([name]) => name.startsWith("Cron"))?.[1] as Json;
@@ -80,6 +117,27 @@ describe("the generated SAM template, parsed back", () => {
     expect(at(events.SkiffWorkflowsQueueMessages, "Properties", "FunctionResponseTypes")).toEqual([
       "ReportBatchItemFailures",
     ]);
+    for (const queue of ["SkiffStorageUploadsQueue", "SkiffChangesQueue"])
+      expect(at(events[`${queue}Messages`], "Properties")).toMatchObject({
+        Queue: { "Fn::GetAtt": [queue, "Arn"] },
+        FunctionResponseTypes: ["ReportBatchItemFailures"],
+      });
+    // app.storage("uploads", { events: ["created"], prefix: "photos/", suffix: ".png" }) as an S3 event source.
+    expect(events.UploadsBucketEvents).toEqual({
+      Type: "S3",
+      Properties: {
+        Bucket: { Ref: "UploadsBucket" },
+        Events: ["s3:ObjectCreated:*"],
+        Filter: {
+          S3Key: {
+            Rules: [
+              { Name: "prefix", Value: "photos/" },
+              { Name: "suffix", Value: ".png" },
+            ],
+          },
+        },
+      },
+    });
     const timer = Object.entries(events).filter(([name]) => name.startsWith("Cron"))[1]?.[1] as Json;
     expect(timer.Properties).toMatchObject({
       ScheduleExpression: "cron(0 0 * * ? *)",
@@ -119,7 +177,28 @@ describe("the generated SAM template, parsed back", () => {
       "OrdersQueue",
       "OrdersDlqQueue",
       "SkiffWorkflowsQueue",
+      "ThumbnailsDlqQueue",
+      "SkiffStorageUploadsQueue",
+      "SkiffChangesQueue",
+      "UploadsBucket",
     ]);
+    // The storage queue's redrive goes to the app's dead-letter queue: maxRetries 3 = 4 receives.
+    expect(at(t, "Resources", "SkiffStorageUploadsQueue", "Properties", "RedrivePolicy")).toEqual({
+      deadLetterTargetArn: { "Fn::GetAtt": ["ThumbnailsDlqQueue", "Arn"] },
+      maxReceiveCount: 4,
+    });
+    expect(at(t, "Resources", "UploadsBucket")).toEqual({
+      Type: "AWS::S3::Bucket",
+      Properties: {
+        BucketName: uploadsBucketName,
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+      },
+    });
     expect(at(t, "Outputs", "ApiUrl", "Value")).toEqual({
       "Fn::Sub": "https://${ServerlessHttpApi}.execute-api.${AWS::Region}.${AWS::URLSuffix}/",
     });

@@ -250,7 +250,7 @@ describe("package.json names the entry of each target and the app's environment"
     const cases: Array<[unknown, RegExp]> = [
       [
         { entries: { heroku: "x.ts" } },
-        /"skiff\.entries\.heroku" in .* is not a target \(targets: cloudflare, vercel, lambda, node, deno, bun\)$/,
+        /"skiff\.entries\.heroku" in .* is not a target \(targets: cloudflare, vercel, lambda, node, deno, bun, azure, gcp, netlify\)$/,
       ],
       [{ entries: { vercel: 3 } }, /"skiff\.entries\.vercel" in .* must be a file path/],
       [{ entries: [] }, /"skiff\.entries" in .* must be an object/],

@@ -84,6 +84,8 @@ describe("the public API, split by audience", () => {
   it("skiff exports the app author's API and none of the adapter internals", () => {
     expect(Object.keys(root).sort()).toEqual(
       [
+        // Storage: the limits an app author checks object sizes against.
+        "BUCKET_LIMITS",
         "ConfigError",
         "KV_LIMITS",
         "NonRetryableError",
@@ -94,6 +96,8 @@ describe("the public API, split by audience", () => {
         "ValidationError",
         "consoleSink",
         "createLogger",
+        // Change triggers: a migration that drops a watched column drops skiff's triggers first.
+        "dropChangeTriggers",
         "isSqlQuery",
         "notFound",
         "onError",
@@ -107,6 +111,9 @@ describe("the public API, split by audience", () => {
       ].sort(),
     );
     for (const name of ADAPTER_INTERNALS) expect(Object.keys(root)).not.toContain(name);
+    // The storage and change-feed machinery the runtime assembles stays internal (only types and limits are API).
+    for (const name of ["declaredBuckets", "storageQueue", "localEvent", "relayAfterWork", "databaseSetup"])
+      expect(Object.keys(root)).not.toContain(name);
   });
 
   it("skiff/adapter exports what adapters are assembled from", () => {

@@ -239,6 +239,8 @@ export class SqlProcessPool {
   }
 
   #unref(proc: SqlProcess): void {
+    // Once closing, close() waits for every exit: a late "done" must not unref a process it is waiting for.
+    if (this.#closed) return;
     proc.child.unref();
     proc.child.channel?.unref();
   }

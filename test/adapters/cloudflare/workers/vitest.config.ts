@@ -35,6 +35,9 @@ export default defineProject({
     name: "workers",
     include: ["**/*.test.ts"],
     globalSetup: ["./global-setup.ts"],
+    // One workerd (Miniflare) serves every file instead of one started per file (5-10 s each on 2 cores). The files
+    // share its KV and queues, so each uses its own keys and queues (as they share the global setup's database).
+    isolate: false,
     testTimeout: 20_000,
     hookTimeout: 30_000,
   },
