@@ -1,5 +1,5 @@
 import { defineConfig } from "vitest/config";
-import { FAKE_CLOCK } from "./test/fake-clock-files.js";
+import { OWN_PROCESS } from "./test/fake-clock-files.js";
 
 // One root config; each runtime is a project so `npm test` runs them all in one vitest invocation.
 // `skiff-source` makes `import "skiff/..."` resolve to the TypeScript sources instead of dist/.
@@ -20,7 +20,7 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts"],
-          exclude: ["test/adapters/cloudflare/workers/**", "node_modules/**", ...FAKE_CLOCK],
+          exclude: ["test/adapters/cloudflare/workers/**", "node_modules/**", ...OWN_PROCESS],
           environment: "node",
           // One worker process runs many files and keeps the modules they import: a fresh process per file cost
           // about 1 s of start-up and imports each (the file's tests then took 0.1 s). Test files therefore leave
@@ -34,9 +34,10 @@ export default defineConfig({
         resolve: { conditions: ["skiff-source"] },
         ssr: { resolve: { conditions: ["skiff-source"] } },
         test: {
-          // Files that fake the clock, each in a process of its own (test/fake-clock-files.ts says why).
-          name: "node-fake-clock",
-          include: [...FAKE_CLOCK],
+          // Files that fake the clock or use a platform library's global registry, each in a process of its own
+          // (test/fake-clock-files.ts says why).
+          name: "node-own-process",
+          include: [...OWN_PROCESS],
           environment: "node",
           isolate: true,
           testTimeout: 20_000,

@@ -6,7 +6,7 @@
  *
  * @example
  * ```ts
- * export default defineConfig({ test: { projects: [{ test: { include: FAKE_CLOCK, isolate: true } }] } });
+ * export default defineConfig({ test: { projects: [{ test: { include: [...OWN_PROCESS], isolate: true } }] } });
  * ```
  */
 export const FAKE_CLOCK: readonly string[] = [
@@ -14,3 +14,28 @@ export const FAKE_CLOCK: readonly string[] = [
   "test/middleware/jwt-clock-skew.test.ts",
   "test/adapters/node/serve.test.ts",
 ];
+
+/**
+ * Test files that register functions with a platform library's process-wide registry (`@azure/functions`' `app`,
+ * the Functions Framework's `http()`/`cloudEvent()`): in a shared worker, one file's registrations would answer
+ * another file's invocations, so each of these files gets a process of its own too.
+ *
+ * @example
+ * ```ts
+ * const ownProcess = [...FAKE_CLOCK, ...PLATFORM_REGISTRIES];
+ * ```
+ */
+export const PLATFORM_REGISTRIES: readonly string[] = [
+  "test/adapters/azure/**/*.test.ts",
+  "test/adapters/gcp/**/*.test.ts",
+];
+
+/**
+ * Every pattern of the files that run one process per file.
+ *
+ * @example
+ * ```ts
+ * defineConfig({ test: { exclude: [...OWN_PROCESS] } });
+ * ```
+ */
+export const OWN_PROCESS: readonly string[] = [...FAKE_CLOCK, ...PLATFORM_REGISTRIES];
