@@ -1,6 +1,7 @@
 import type { Env } from "hono";
 import type { QueueSchemas, TriggerContext } from "../types.js";
 import type { QueueTransport } from "../bindings/queues/types.js";
+import type { Database } from "../bindings/db/database.js";
 import type { Logger } from "../logger.js";
 import type { CronEvent } from "./cron/index.js";
 import type { TriggerRegistry } from "./registry.js";
@@ -178,6 +179,8 @@ export type QueueRegistration = {
 export interface TriggerRuntime {
   readonly registry: TriggerRegistry;
   readonly log: Logger;
+  /** The database if something has opened it, without opening it (work that never queried leaves it undefined). */
+  readonly openedDb: Database | undefined;
   triggerContext(waitUntil: (promise: Promise<unknown>) => void, log?: Logger): TriggerContext;
   transport(name: string): QueueTransport;
 }

@@ -47,7 +47,7 @@ export function relayAfterWork(
   waitUntil: (promise: Promise<unknown>) => void,
 ): void {
   if (changeSubscriptions(runtime.registry).length === 0) return;
-  const db = (runtime as { readonly openedDb?: { readonly operations: number } }).openedDb;
+  const db = runtime.openedDb;
   if (!db) return;
   let state = relays.get(runtime);
   if (!state) relays.set(runtime, (state = { running: undefined, again: false, seen: 0 }));
