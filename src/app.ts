@@ -3,7 +3,8 @@ import type { HonoBase, HonoOptions } from "hono/hono-base";
 import type { BlankSchema, MergePath, MergeSchemaPath, Schema } from "hono/types";
 import type { UnionToIntersection } from "hono/utils/types";
 import { mountWithParentErrors, onError, notFound } from "./problem.js";
-import { bindingsOf } from "./context-bindings.js";
+import { TRIGGERS, declareOptions, defineAppState } from "./app-state.js";
+import { bindingRouter, notFoundWithBindings, relayingFetch } from "./context-bindings.js";
 import type { AnySchema, SchemaOutput } from "./schema.js";
 import { TriggerRegistry, resolveQueueOptions } from "./triggers/registry.js";
 import type {
@@ -33,8 +34,6 @@ import type { Migration } from "./bindings/db/migrate.js";
 
 export type { SkiffConstructor, SkiffOptions, WithBuckets, WithWorkflows } from "./types.js";
 
-const TRIGGERS = Symbol.for("skiff.triggers");
-
 /**
  * The class behind {@link Skiff}: a Hono app with triggers. Create apps with `new Skiff()`, whose type adds route
  * overloads that return the skiff app; this class is exported so that declaration files can name it.
@@ -61,18 +60,12 @@ export class SkiffApp<
   constructor(options: SkiffOptions<Q, WorkflowSchemas, BucketDeclarations> = {}) {
     const { queues, log, migrations, workflows, workflowTimers, workflowTimings, buckets, ...hono } = options;
     super(hono as HonoOptions<SkiffEnv<E, Q>>);
-    Object.defineProperty(this, TRIGGERS, { value: new TriggerRegistry(), enumerable: false });
-    Object.defineProperty(this, "logOptions", { value: log, enumerable: false });
-    Object.defineProperty(this, "migrations", { value: migrations, enumerable: false });
-    for (const [name, schema] of Object.entries((queues ?? {}) as QueueSchemas))
-      this.triggers.addSchema(name, schema);
-    if (workflowTimers !== undefined) this.triggers.setWorkflowTimerCron(workflowTimers);
-    if (workflowTimings !== undefined) this.triggers.setWorkflowTimings(workflowTimings);
-    for (const [name, schema] of Object.entries((workflows ?? {}) as WorkflowSchemas))
-      this.triggers.addWorkflowSchema(name, schema);
-    for (const [name, declaration] of Object.entries((buckets ?? {}) as BucketDeclarations))
-      this.triggers.addBucket(name, declaration);
-    this.use("*", bindingsOf(this));
+    defineAppState(this, { registry: new TriggerRegistry(), log, migrations });
+    declareOptions(this.triggers, { queues, workflows, workflowTimers, workflowTimings, buckets });
+    // The bindings ride on the router (no middleware step per request), and the change relay on fetch.
+    this.router = bindingRouter(this.router, this);
+    this.fetch = relayingFetch(this.fetch, this.triggers);
+    this.notFound = notFoundWithBindings(this.notFound, this);
     this.onError(onError);
     this.notFound(notFound);
   }
@@ -273,9 +266,9 @@ export class SkiffApp<
     const sub = super.basePath(path);
     // Hono builds the copy with `new Hono()`; give it skiff's prototype and state so cron()/queue() keep working.
     Object.setPrototypeOf(sub, Object.getPrototypeOf(this));
-    Object.defineProperty(sub, TRIGGERS, { value: this.triggers, enumerable: false });
-    Object.defineProperty(sub, "logOptions", { value: this.logOptions, enumerable: false });
-    Object.defineProperty(sub, "migrations", { value: this.migrations, enumerable: false });
+    defineAppState(sub, { registry: this.triggers, log: this.logOptions, migrations: this.migrations });
+    sub.fetch = relayingFetch(sub.fetch, this.triggers);
+    sub.notFound = notFoundWithBindings(sub.notFound, this);
     return sub as unknown as Skiff<E, Q, S, MergePath<BasePath, SubPath>>;
   }
 }

@@ -7,7 +7,7 @@ import type { TriggerRegistry } from "./triggers/registry.js";
  * @internal The runtime of a request that reached the app without an adapter (Hono's `app.request()` or
  * `app.fetch()` called directly): routes that use no binding work as in Hono, and the first use of `db`, `kv` or a
  * queue fails with an error that says how to run the app. One per app, created on first need. Kept out of
- * `runtime.ts` because only `bindingsOf` needs it, as a fallback.
+ * `runtime.ts` because only `attachBindings` needs it, as a fallback.
  *
  * @example
  * ```ts

@@ -8,13 +8,13 @@ describe("the app manifest the CLI works from", () => {
       {
         method: "GET",
         path: "/api/health",
-        middleware: ["skiffBindings", "requestTimer"],
+        middleware: ["requestTimer"],
         handler: "health",
       },
       {
         method: "POST",
         path: "/api/jobs",
-        middleware: ["skiffBindings", "requestTimer"],
+        middleware: ["requestTimer"],
         handler: "enqueue",
       },
     ]);
@@ -69,10 +69,9 @@ describe("the app manifest the CLI works from", () => {
     const byRoute = new Map(manifest.routes.map((r) => [`${r.method} ${r.path}`, r.middleware]));
     // "/", the OpenAPI document and its viewer are outside /api/*.
     for (const route of ["GET /", "GET /openapi.json", "GET /docs"])
-      expect(byRoute.get(route)).toEqual(["skiffBindings", "requestId", "logger"]);
+      expect(byRoute.get(route)).toEqual(["requestId", "logger"]);
     // describeRoute and responds are middleware too (they carry the OpenAPI description), listed where they run.
     expect(byRoute.get("POST /api/orders")).toEqual([
-      "skiffBindings",
       "requestId",
       "logger",
       "bodyLimit",
@@ -84,7 +83,6 @@ describe("the app manifest the CLI works from", () => {
       "validate",
     ]);
     expect(byRoute.get("GET /api/users")).toEqual([
-      "skiffBindings",
       "requestId",
       "logger",
       "bodyLimit",
@@ -93,15 +91,14 @@ describe("the app manifest the CLI works from", () => {
       "responds",
       "validate",
     ]);
-    // A mounted sub-app brings its own skiffBindings after the parent's /api/* chain; uploads need the API key.
+    // A mounted sub-app's routes run after the parent's /api/* chain; uploads need the API key. The bindings are no
+    // middleware: the router attaches them, so no route lists them.
     expect(byRoute.get("PUT /api/uploads/:key{.+}")).toEqual([
-      "skiffBindings",
       "requestId",
       "logger",
       "bodyLimit",
       "rateLimit",
       "countRequests",
-      "skiffBindings",
       "apiKeyAuth",
       "bodyLimit",
     ]);

@@ -46,9 +46,7 @@ describe("the skiff executable", () => {
     );
     expect(manifest.crons[0]?.expression).toBe("0 9 * * *");
     expect(Date.parse(manifest.crons[0]?.next ?? "")).toBeGreaterThan(Date.now());
-    expect(plain.stdout).toMatch(
-      /^Routes\n {2}GET {5}\/ {27}skiffBindings, requestId, logger → \(anonymous\)$/m,
-    );
+    expect(plain.stdout).toMatch(/^Routes\n {2}GET {5}\/ {27}requestId, logger → \(anonymous\)$/m);
     expect(plain.stdout).toMatch(/^ {2}orders-dlq .*dead-letter queue of orders$/m);
     expect(plain.stdout).not.toMatch(ANSI);
     expect(forced.stdout).toMatch(ANSI);
@@ -138,7 +136,7 @@ describe("skiff dev", () => {
     };
     const first = await waitFor(/skiff dev (http:\/\/127\.0\.0\.1:\d+)/);
     await waitFor(/0 9 \* \* \* {2}next \d{4}-\d\d-\d\dT09:00:00\.000Z/);
-    expect(output).toMatch(/GET {2}\/ {2}skiffBindings → \(anonymous\)/);
+    expect(output).toMatch(/GET {2}\/ {2}\(anonymous\)/);
     expect(await (await fetch(first[1] as string)).text()).toBe("first");
 
     const mark = output.length;

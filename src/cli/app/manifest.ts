@@ -9,7 +9,7 @@ import type { SkiffApp } from "./load.js";
  *
  * @example
  * ```ts
- * const route: RouteInfo = { method: "GET", path: "/api/users", middleware: ["skiffBindings", "(anonymous)"], handler: "(anonymous)" };
+ * const route: RouteInfo = { method: "GET", path: "/api/users", middleware: ["requestId", "logger"], handler: "(anonymous)" };
  * ```
  */
 export interface RouteInfo {
