@@ -3,6 +3,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { createRequire } from "node:module";
 import { build, type Metafile, type Plugin } from "esbuild";
+import { libsqlOnFirstUse } from "../../src/cli/bundle/lazy-native.js";
 import { fromRoot, outDir } from "./paths.js";
 
 /** A bundle and its sizes: minified bytes and gzip bytes (what Cloudflare's script-size limit counts). */
@@ -104,7 +105,8 @@ export function lambdaBundle(entry: string, name: string): Promise<Bundle> {
     platform: "node",
     conditions: ["skiff-source", "node"],
     target: "node20",
-    plugins: [nativeLibsql],
+    // As `skiff build` bundles for Node: the native addon loads on first use (src/cli/bundle/lazy-native.ts).
+    plugins: [libsqlOnFirstUse(), nativeLibsql],
     // CommonJS dependencies call require(); an ESM bundle needs one.
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

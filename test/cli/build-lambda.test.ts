@@ -50,7 +50,14 @@ describe("skiff build --target lambda", () => {
       },
       isBase64Encoded: false,
     };
-    const script = `const { handler } = await import("./index.mjs"); console.log("RESULT " + JSON.stringify(await handler(${JSON.stringify(event)}, {})));`;
+    // The native addon loads on the first query, not at the import (a cold start that opens no database pays nothing).
+    expect(readFileSync(join(outDir, "index.mjs"), "utf8")).not.toMatch(/import[^;]*from\s*"libsql"/);
+    const script = `import { createRequire } from "node:module";
+const loaded = () => Object.keys(createRequire(process.cwd() + "/").cache).some((k) => k.includes("/node_modules/libsql/"));
+const { handler } = await import("./index.mjs");
+const before = loaded();
+const response = await handler(${JSON.stringify(event)}, {});
+console.log("RESULT " + JSON.stringify({ ...response, loaded: [before, loaded()] }));`;
     const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
       cwd: outDir,
       env: { PATH: process.env.PATH, TURSO_DATABASE_URL: `file:${join(tmp, "lambda.db")}` },
@@ -60,8 +67,9 @@ describe("skiff build --target lambda", () => {
         .split("\n")
         .find((l) => l.startsWith("RESULT "))
         ?.slice(7) ?? "null",
-    ) as { statusCode: number; body: string };
+    ) as { statusCode: number; body: string; loaded: boolean[] };
     expect(result.statusCode).toBe(200);
+    expect(result.loaded).toEqual([false, true]);
     expect(JSON.parse(result.body)).toEqual({ users: [] });
   }, 30_000);
 

@@ -73,6 +73,13 @@ describe("a missing TURSO_DATABASE_URL on the edge gives the platform's advice, 
     env.TURSO_DATABASE_URL = "ftp://nope";
     expect((await failure(db.get(sql`SELECT 1`)))?.message).toContain("is not a libSQL URL");
   });
+
+  it("talks HTTP only (no WebSocket client in a Worker's bundle): a wss:// URL says to use libsql:// or https://", async () => {
+    const db = webDatabase({ TURSO_DATABASE_URL: "wss://shop-acme.turso.io" });
+    const error = await failure(db.get(sql`SELECT 1`));
+    expect(error?.name).toBe("ConfigError");
+    expect(error?.message).toContain("use the same host with libsql:// or https://");
+  });
 });
 
 describe("the folder of a file: database is created by the Node-only callers, not by src/bindings", () => {

@@ -1,5 +1,5 @@
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
-import { nodeDatabase } from "../../bindings/db/node.js";
+import { functionDatabase } from "../../bindings/db/function.js";
 import { LibsqlKV } from "../../bindings/kv/libsql.js";
 import { PubSubClient } from "../../bindings/queues/pubsub/client.js";
 import { pubsubTransport } from "../../bindings/queues/pubsub/transport.js";
@@ -56,7 +56,9 @@ export function createGcpState(
   settings: GcpSettings,
   options: Pick<GcpOptions, "project" | "accessToken">,
 ): GcpState {
-  const db = nodeDatabase(() => resolveDatabaseConfig(env, { allowFile: true, missing: GCP_MISSING_URL }));
+  const db = functionDatabase(() =>
+    resolveDatabaseConfig(env, { allowFile: true, missing: GCP_MISSING_URL }),
+  );
   const pubsub = new PubSubClient({ env, project: options.project, accessToken: options.accessToken });
   const runtime = createRuntime(app, {
     platform: "gcp",

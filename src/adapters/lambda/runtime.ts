@@ -3,7 +3,7 @@ import { dirname } from "node:path";
 import { databaseFilePath } from "../../bindings/db/client-options.js";
 import { resolveDatabaseConfig } from "../../bindings/db/config.js";
 import { LibsqlKV } from "../../bindings/kv/libsql.js";
-import { nodeDatabase } from "../../bindings/db/node.js";
+import { functionDatabase } from "../../bindings/db/function.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import { SqsClient } from "../../bindings/queues/sqs/client.js";
 import { sqsTransport } from "../../bindings/queues/sqs/transport.js";
@@ -57,7 +57,7 @@ export function lambdaBindings(
   // The URL is read when the first query needs a client, not here: an invocation that never touches db or kv
   // (a route without bindings, a cron that only logs) must not fail for a database it does not use. A failed
   // read leaves no client behind, so the next query reads the environment again.
-  const db = nodeDatabase(
+  const db = functionDatabase(
     () => resolveDatabaseConfig(env, { allowFile: true, missing: LAMBDA_MISSING_URL }),
     { beforeOpen: ({ url }) => ensureDatabaseDir(url) },
   );

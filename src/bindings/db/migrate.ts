@@ -1,4 +1,4 @@
-import { LibsqlError } from "@libsql/client/web";
+import { LibsqlError } from "@libsql/client/http";
 import { SkiffError } from "../../errors.js";
 import type { Database } from "./database.js";
 import { splitStatements } from "./split-statements.js";

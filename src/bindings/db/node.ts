@@ -1,6 +1,6 @@
 import { createClient } from "@libsql/client";
-import { libsqlClientOptions } from "./client-options.js";
-import { Database } from "./database.js";
+import type { Database } from "./database.js";
+import { libsqlDatabase } from "./libsql-database.js";
 import type { DatabaseConfig } from "./config.js";
 
 /**
@@ -32,13 +32,5 @@ export function nodeDatabase(
   config: DatabaseConfig | (() => DatabaseConfig),
   options: NodeDatabaseOptions = {},
 ): Database {
-  return new Database(() => {
-    const resolved = typeof config === "function" ? config() : config;
-    options.beforeOpen?.(resolved);
-    const client = createClient(libsqlClientOptions(resolved, { timeout: 5_000 }));
-    // WAL lets readers proceed while a writer commits; it is a property of the file, so setting it once is enough.
-    if (resolved.url.startsWith("file:") && !resolved.url.includes(":memory:"))
-      void client.execute("PRAGMA journal_mode = WAL").catch(() => undefined);
-    return client;
-  });
+  return libsqlDatabase(config, options, createClient);
 }

@@ -1,4 +1,5 @@
-import { createClient as createWebClient, type Client, type Config } from "@libsql/client/web";
+import { createClient as createWebClient, type Client, type Config } from "@libsql/client/http";
+import { ConfigError } from "../../errors.js";
 import { libsqlClientOptions } from "./client-options.js";
 import { resolveDatabaseConfig } from "./config.js";
 import { Database } from "./database.js";
@@ -6,7 +7,7 @@ import { Database } from "./database.js";
 /**
  * Options of {@link webDatabase}. `missing` is the advice when `TURSO_DATABASE_URL` is unset (where the platform's
  * users set it); `allowFile` lets an injected Node client open a `file:` URL; `createClient` replaces
- * `@libsql/client/web` (Vercel's node runtime may pass `@libsql/client`'s).
+ * `@libsql/client/http` (Vercel's node runtime may pass `@libsql/client`'s).
  *
  * @example
  * ```ts
@@ -20,7 +21,7 @@ export interface WebDatabaseOptions {
 }
 
 /**
- * skiff's `db` where there is no filesystem (Workers, Vercel Edge): libSQL over HTTP with `@libsql/client/web`, from
+ * skiff's `db` where there is no filesystem (Workers, Vercel Edge): libSQL over HTTP with `@libsql/client/http`, from
  * `TURSO_DATABASE_URL` and `TURSO_AUTH_TOKEN`. The env is read and the client created at the first query, not when
  * the runtime is built, so routes that never touch the database work without it, and a missing or `file:` URL fails
  * that first query with a `ConfigError` naming `TURSO_DATABASE_URL` (and a failed read leaves no client behind).
@@ -37,6 +38,14 @@ export function webDatabase(env: Record<string, unknown>, options: WebDatabaseOp
       allowFile: options.allowFile ?? false,
       missing: options.missing,
     });
-    return (options.createClient ?? createWebClient)(libsqlClientOptions(config));
+    if (options.createClient) return options.createClient(libsqlClientOptions(config));
+    // The HTTP client only: the WebSocket one would add a third to every Worker's libSQL code, for URLs Turso does
+    // not hand out (its libsql:// URLs go over HTTP here).
+    if (/^wss?:/i.test(config.url))
+      throw new ConfigError(
+        `TURSO_DATABASE_URL "${config.url}" is a WebSocket URL, and skiff reaches libSQL over HTTP on this runtime: use the same host with libsql:// or https://`,
+        { variable: "TURSO_DATABASE_URL" },
+      );
+    return createWebClient(libsqlClientOptions(config));
   });
 }

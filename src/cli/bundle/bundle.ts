@@ -2,6 +2,7 @@ import { mkdirSync, rmSync } from "node:fs";
 import { basename, join, relative } from "node:path";
 import { build, type Metafile, type Plugin } from "esbuild";
 import { externalBuiltins, findNodeImports, type NodeImport } from "./node-builtins.js";
+import { libsqlOnFirstUse } from "./lazy-native.js";
 import { gzipSize } from "./sizes.js";
 
 /**
@@ -74,6 +75,8 @@ export async function bundle(spec: BundleSpec): Promise<BundleResult> {
   const edge = spec.runtime === "edge";
   const provided = new Set(edge && spec.providedBuiltins ? await spec.providedBuiltins() : []);
   const plugins: Plugin[] = edge ? [externalBuiltins(provided)] : [];
+  // A shipped native libsql loads on the first file: database, not at every cold start.
+  if (!edge && spec.external?.includes("libsql")) plugins.push(libsqlOnFirstUse());
   const result = await build({
     absWorkingDir: spec.root,
     entryPoints: [spec.entry],

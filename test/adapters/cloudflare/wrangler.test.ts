@@ -101,11 +101,11 @@ describe("wrangler deploy --dry-run bundles the shop Worker", () => {
     expect(shop.reported.gzip).toBeLessThan(FREE_PLAN_GZIP_LIMIT);
   });
 
-  it("bundles the web libSQL client and no Node built-ins (wrangler.toml sets no nodejs_compat)", () => {
-    expect(shop.inputs.some((f) => f.includes("@libsql/client/lib-esm/web.js"))).toBe(true);
+  it("bundles the HTTP libSQL client only and no Node built-ins (wrangler.toml sets no nodejs_compat)", () => {
+    expect(shop.inputs.some((f) => f.includes("@libsql/client/lib-esm/http.js"))).toBe(true);
     expect(
       shop.inputs.some((f) =>
-        /@libsql\/client\/lib-esm\/node\.js|node_modules\/ws\/|node_modules\/libsql\//.test(f),
+        /@libsql\/client\/lib-esm\/(node|ws|web)\.js|node_modules\/ws\/|node_modules\/libsql\//.test(f),
       ),
     ).toBe(false);
     expect(shop.inputs.some((f) => f.startsWith("src/local/") || f.startsWith("src/adapters/node/"))).toBe(

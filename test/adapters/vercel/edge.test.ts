@@ -29,12 +29,12 @@ describe("the example's edge route file", () => {
 
   it("bundles for the edge without Node built-ins or the Node libSQL client, within the Hobby edge size limit", () => {
     const nodeOnly = bundle.inputs.filter((file) =>
-      /^node:|@libsql\/client\/lib-esm\/(node|sqlite3)\.js$|node_modules\/libsql\/|src\/local\/|src\/adapters\/node\/|src\/cli\//.test(
+      /^node:|@libsql\/client\/lib-esm\/(node|sqlite3|ws)\.js$|node_modules\/libsql\/|src\/local\/|src\/adapters\/node\/|src\/cli\//.test(
         file,
       ),
     );
     expect(nodeOnly).toEqual([]);
-    expect(bundle.inputs).toContain("node_modules/@libsql/client/lib-esm/web.js");
+    expect(bundle.inputs).toContain("node_modules/@libsql/client/lib-esm/http.js");
     console.info(
       `edge bundle of ${ROUTE}: ${(bundle.bytes / 1024).toFixed(1)} KiB minified, ${(bundle.gzipBytes / 1024).toFixed(1)} KiB gzipped (Hobby limit 1024 KiB)`,
     );
