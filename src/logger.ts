@@ -89,7 +89,7 @@ const RANK: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 4
  * ```
  */
 export const consoleSink: LogSink = (record) => {
-  const line = JSON.stringify(record, jsonSafe);
+  const line = jsonLine(record);
   if (record.level === "error") console.error(line);
   else console.log(line);
 };
@@ -125,6 +125,19 @@ export function createLogger(options: LoggerOptions = {}): Logger {
     };
   };
   return make(options.fields ?? {});
+}
+
+/**
+ * @internal The JSON line of a record, as the default sink writes it: errors as `{ name, message, stack }`, bigints
+ * as strings. Sinks that write lines elsewhere (the Node server's buffered stdout) use it so the line is the same.
+ *
+ * @example
+ * ```ts
+ * jsonLine({ time: "2026-12-01T00:00:00.000Z", level: "info", msg: "hi", n: 1n }); // '{"time":…,"n":"1"}'
+ * ```
+ */
+export function jsonLine(record: LogRecord): string {
+  return JSON.stringify(record, jsonSafe);
 }
 
 function jsonSafe(_key: string, value: unknown): unknown {

@@ -9,7 +9,7 @@ import { declaredBuckets } from "./bindings/buckets/bucket.js";
 import type { Bucket, BucketChange, BucketStore } from "./bindings/buckets/types.js";
 import { localEvent, storageQueue } from "./triggers/storage/consumer.js";
 import type { BucketDeclaration } from "./triggers/storage/types.js";
-import { createLogger, type Logger, type LoggerOptions } from "./logger.js";
+import { createLogger, type Logger, type LoggerOptions, type LogSink } from "./logger.js";
 import type { CronEvent } from "./triggers/cron/index.js";
 import { dispatchCron } from "./triggers/dispatch-cron.js";
 import {
@@ -60,6 +60,11 @@ export interface RuntimeOptions {
    */
   bucketEvents?: "local" | "platform";
   log?: Logger;
+  /**
+   * Where the runtime logger writes when the app sets no `log.sink`: the platform's best way to write lines (a Node
+   * server buffers them per event-loop turn). Default: the console, one line per record.
+   */
+  logSink?: LogSink;
   /**
    * The clients of the declared workflows when another engine runs them (Cloudflare Workflows through
    * `toCloudflare(app, { workflows: { engine: "cloudflare" } })`). Called once, on first use; by default the
@@ -292,7 +297,11 @@ export function createRuntime(
 ): SkiffRuntime {
   const log =
     options.log ??
-    createLogger({ ...app.logOptions, fields: { platform: options.platform, ...app.logOptions?.fields } });
+    createLogger({
+      ...app.logOptions,
+      sink: app.logOptions?.sink ?? options.logSink,
+      fields: { platform: options.platform, ...app.logOptions?.fields },
+    });
   // Migrations, then the change triggers of app.onChange over the tables they left, before the first query.
   const setup = databaseSetup(app.triggers, app.migrations);
   const db = setup

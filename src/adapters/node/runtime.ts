@@ -4,6 +4,7 @@ import { libsqlBindings } from "../../bindings/libsql.js";
 import type { LibsqlQueueStore } from "../../bindings/queues/libsql/store.js";
 import { createRuntime, type SkiffRuntime } from "../../runtime.js";
 import { nodeDatabase } from "./database.js";
+import { bufferedStdoutSink } from "./stdout-sink.js";
 import { localStore } from "../../bindings/buckets/local.js";
 import { nodeObjectFiles } from "./bucket-files.js";
 import { defaultBucketsDir, defaultDatabaseUrl, findProjectDir, type ServeOptions } from "./options.js";
@@ -53,6 +54,8 @@ export function nodeRuntime(
     // Local files, whose puts and deletes reach app.storage() handlers through the durable local queue.
     bucket: (name) => localStore(name, files),
     bucketEvents: "local",
+    // A line per request is a write system call per request; the server writes them once per event-loop turn.
+    logSink: bufferedStdoutSink().sink,
   });
   return { runtime, db, queueStore };
 }
