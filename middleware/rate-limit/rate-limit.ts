@@ -9,6 +9,9 @@ import { KVCounter } from "./store-kv.js";
 import { estimate, retryAfterMs, toSeconds, type WindowPosition, windowPosition } from "./window.js";
 import { withOpenApi } from "../../src/openapi/_meta.js";
 
+/** How many clients' counter ids one rateLimit() keeps at once (about 1 MiB). */
+const RECENT_CLIENTS = 10_000;
+
 /**
  * What {@link rateLimit} decided for this request, on `c.var.rateLimit`. `remaining` and `resetSeconds` are
  * `undefined` with the Cloudflare binding, which only answers yes or no.
@@ -94,6 +97,19 @@ export const rateLimit = <E extends Env = Env>(
       );
   }
 
+  // The counter id of each recent client, so a client's next request costs no digest (WebCrypto's is asynchronous: a
+  // round trip to the thread pool per request on Node). Bounded: cleared when full.
+  const ids = new Map<string, string>();
+  const counterId = async (identity: string): Promise<string> => {
+    let id = ids.get(identity);
+    if (id === undefined) {
+      id = `${o.name}:${await sha256(identity)}`;
+      if (ids.size >= RECENT_CLIENTS) ids.clear();
+      ids.set(identity, id);
+    }
+    return id;
+  };
+
   const middleware: MiddlewareHandler<E & { Variables: RateLimitVariables }> = async function rateLimit(
     c,
     next,
@@ -108,7 +124,7 @@ export const rateLimit = <E extends Env = Env>(
         vars.log,
         "the client IP is unknown on this platform, so such requests share one counter; pass a key function",
       );
-    const id = `${o.name}:${await sha256(identity)}`;
+    const id = await counterId(identity);
     const now = o.now();
     const pos = windowPosition(now, windowMs, o.algorithm);
     const headers: Record<string, string> = {

@@ -24,6 +24,24 @@ describe("rateLimit robustness", () => {
     ).toHaveLength(3);
   });
 
+  it("digests a client's key once, not on each of its requests, and still counts each client apart", async () => {
+    const digest = vi.spyOn(crypto.subtle, "digest");
+    try {
+      const kv = new MemoryKV();
+      const app = new Hono<{ Variables: Pick<SkiffVariables, "kv"> }>();
+      app.use((c, next) => (c.set("kv", kv), next()));
+      app.use(rateLimit({ limit: 2, windowSeconds: 60, store: "kv", key: (c) => c.req.header("x-client") }));
+      app.get("/", (c) => c.text("ok"));
+      const hit = async (client: string) =>
+        (await app.request("/", { headers: { "x-client": client } })).status;
+      expect([await hit("a"), await hit("a"), await hit("a")]).toEqual([200, 200, 429]);
+      expect(await hit("b")).toBe(200);
+      expect(digest).toHaveBeenCalledTimes(2);
+    } finally {
+      digest.mockRestore();
+    }
+  });
+
   it("works on any Hono app whose context has the skiff variables", async () => {
     const kv = new MemoryKV();
     const app = new Hono<{ Variables: Pick<SkiffVariables, "kv"> }>();
