@@ -71,8 +71,10 @@ export function localStore(bucket: string, files: ObjectFiles): BucketStore {
   const decoder = new TextDecoder();
 
   async function info(key: string): Promise<BucketObjectInfo | null> {
-    const [bytes, meta] = await Promise.all([files.read(object(key)), files.read(sidecar(key))]);
+    // The object first: put() writes the sidecar before it, so a visible object always has its sidecar.
+    const bytes = await files.read(object(key));
     if (!bytes) return null;
+    const meta = await files.read(sidecar(key));
     const stored = meta ? (JSON.parse(decoder.decode(meta)) as Sidecar) : undefined;
     return {
       key,
@@ -94,8 +96,10 @@ export function localStore(bucket: string, files: ObjectFiles): BucketStore {
         metadata: { ...options.metadata },
         uploaded: Date.now(),
       };
-      await files.write(object(key), body);
+      // The sidecar first, the object last: the object appearing is the commit, so a reader never sees a new
+      // object without its content type and metadata.
       await files.write(sidecar(key), new TextEncoder().encode(JSON.stringify(meta)));
+      await files.write(object(key), body);
       return { key, ...meta, contentType: meta.contentType, uploaded: new Date(meta.uploaded) };
     },
     async get(key) {

@@ -36,6 +36,27 @@ describe("local buckets: files under <root>/<bucket>/, metadata in a sidecar", (
     expect(changes.at(-1)).toMatchObject({ key: "photos/b.txt", event: "created", size: 5 });
   });
 
+  it("never shows a new object without its content type: the sidecar is written first and read after the object", async () => {
+    const orderedRoot = mkdtempSync(join(tmpdir(), "skiff-local-bucket-order-"));
+    const files = nodeObjectFiles(orderedRoot);
+    const order: string[] = [];
+    const traced = {
+      ...files,
+      read: (path: string) => (order.push(`read ${path}`), files.read(path)),
+      write: (path: string, data: Uint8Array) => (order.push(`write ${path}`), files.write(path, data)),
+    };
+    const store = localStore("uploads", traced);
+    await store.put("a.png", new Uint8Array([1, 2, 3]), { contentType: "image/png", metadata: {} });
+    expect((await store.head("a.png"))?.contentType).toBe("image/png");
+    expect(order).toEqual([
+      "write .meta/uploads/a.png.json",
+      "write uploads/a.png",
+      "read uploads/a.png",
+      "read .meta/uploads/a.png.json",
+    ]);
+    rmSync(orderedRoot, { recursive: true, force: true });
+  });
+
   it("never lets a key leave the bucket's folder", async () => {
     for (const key of ["../escape", "a/../../escape", "/abs", "a//b", "a/./b", "a\\..\\b", "trailing/"])
       await expect(bucket.put(key, "x"), key).rejects.toThrow(/cannot be a local file/);
