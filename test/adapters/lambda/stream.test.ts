@@ -221,10 +221,19 @@ describe("toLambda(app, { stream: true }) streams Function URL responses", () =>
 
   it("needs the awslambda global, and says so where there is none", () => {
     uninstall();
-    expect(() => toLambda(streamingApp(), { env: {}, stream: true })).toThrow(SkiffError);
-    expect(() => toLambda(streamingApp(), { env: {}, stream: true })).toThrow(
-      "needs the awslambda global that Lambda's Node.js runtime provides",
-    );
+    // Another library's global, if one is loaded in this process (lambda-local, which Netlify's dev tooling loads,
+    // installs one when imported), is set aside for this test.
+    const target = globalThis as { awslambda?: unknown };
+    const other = target.awslambda;
+    delete target.awslambda;
+    try {
+      expect(() => toLambda(streamingApp(), { env: {}, stream: true })).toThrow(SkiffError);
+      expect(() => toLambda(streamingApp(), { env: {}, stream: true })).toThrow(
+        "needs the awslambda global that Lambda's Node.js runtime provides",
+      );
+    } finally {
+      if (other !== undefined) target.awslambda = other;
+    }
   });
 });
 
