@@ -1,6 +1,6 @@
-import { startServer, type ChildServer } from "./lib/child.js";
+import { TS_FLAGS, run, startServer, type ChildServer } from "./lib/child.js";
 import { ENDPOINTS, type Endpoint } from "./http/endpoints.js";
-import { atFixedRate, peakRssOf, requests, rssOf } from "./http/latency.js";
+import { atFixedRate, cpuMsOf, peakRssOf, requests, rssOf } from "./http/latency.js";
 import { CONNECTIONS, checkAnswers, load } from "./http/load.js";
 import { fromRoot } from "./lib/paths.js";
 import { progress, runComparison, type SectionBuilder } from "./lib/report.js";
@@ -11,6 +11,8 @@ import { table } from "./lib/table.js";
 // against Fastify with the equivalent plugins, latency at a fixed load, and memory per 10,000 requests.
 const SECONDS = Number(process.env.BENCH_HTTP_SECONDS ?? 3);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// The like-for-like goals compare near-equal servers: more rounds, so one noisy round moves the median less.
+const LIKE_ROUNDS = Math.max(ROUNDS, 5);
 const FIXED_RATE = Number(process.env.BENCH_FIXED_RATE ?? 2000);
 const MEMORY_REQUESTS = 10_000;
 
@@ -42,29 +44,79 @@ async function throughput(
   names: readonly Name[],
   heading: string,
   ratios: ReadonlyArray<readonly [label: string, Name, Name]>,
+  rounds = ROUNDS,
 ): Promise<Array<Record<Name, number>>> {
   const medians: Array<Record<Name, number>> = [];
   const rows: string[][] = [];
+  const cpuRows: string[][] = [];
   for (const e of ENDPOINTS) {
-    progress(`${heading}, ${e.name}: ${ROUNDS} rounds × ${SECONDS} s per contender`);
+    progress(`${heading}, ${e.name}: ${rounds} rounds × ${SECONDS} s per contender`);
     for (const n of names) await load(servers[n], e, 1);
-    const samples = await alternate(names, ROUNDS, (n) => load(servers[n], e, SECONDS));
+    // The server's own CPU time per request as well: steadier than req/s on a shared machine, where the load
+    // generator and other processes take turns on the same cores.
+    const cpu = Object.fromEntries(names.map((n) => [n, [] as number[]])) as Record<Name, number[]>;
+    const samples = await alternate(names, rounds, async (n) => {
+      const before = cpuMsOf(servers[n].pid);
+      const rps = await load(servers[n], e, SECONDS);
+      cpu[n].push(((cpuMsOf(servers[n].pid) - before) * 1000) / (rps * SECONDS));
+      return rps;
+    });
     const m = Object.fromEntries(names.map((n) => [n, median(samples[n])])) as Record<Name, number>;
+    const c = Object.fromEntries(names.map((n) => [n, median(cpu[n])])) as Record<Name, number>;
     medians.push(m);
     rows.push([
       e.name,
       ...names.map((n) => `${fmt.int(m[n])} ${fmt.pct(spread(samples[n]))}`),
       ...ratios.map(([, a, b]) => fmt.ratio(m[a] / m[b])),
     ]);
+    cpuRows.push([
+      e.name,
+      ...names.map((n) => c[n].toFixed(1)),
+      // Fewer µs per request is faster: the ratio is the other side's CPU over this side's, as req/s ratios read.
+      ...ratios.map(([, a, b]) => fmt.ratio(c[b] / c[a])),
+    ]);
   }
+  const aligns = ["l" as const, ...names.map(() => "r" as const), ...ratios.map(() => "r" as const)];
+  out.add(table([`${heading} (req/s, median)`, ...names, ...ratios.map(([label]) => label)], rows, aligns));
   out.add(
-    table([`${heading} (req/s, median)`, ...names, ...ratios.map(([label]) => label)], rows, [
-      "l",
-      ...names.map(() => "r" as const),
-      ...ratios.map(() => "r" as const),
-    ]),
+    table(
+      [`${heading} (server CPU µs per request, median)`, ...names, ...ratios.map(([label]) => label)],
+      cpuRows,
+      aligns,
+    ),
   );
   return medians;
+}
+
+// The same stacks called in one process through their fetch (bench/profile/middleware.ts): the framework's own CPU
+// per request, without sockets and the load generator, whose noise on a shared machine is larger than the gaps.
+async function inProcess(out: SectionBuilder): Promise<void> {
+  progress("like for like in process (app.fetch in a loop)");
+  const stdout = await run(process.execPath, [...TS_FLAGS, fromRoot("bench/profile/middleware.ts")], {
+    env: { BENCH_JSON: "1", BENCH_ROUNDS: String(Math.max(ROUNDS, 5)), NODE_ENV: "production" },
+    timeoutMs: 180_000,
+  });
+  const line = stdout.split("\n").find((l) => l.startsWith("BENCH_IN_PROCESS "));
+  if (!line) throw new Error(`bench/profile/middleware.ts printed no result: ${stdout.slice(-300)}`);
+  const us = JSON.parse(line.slice("BENCH_IN_PROCESS ".length)) as Record<string, number>;
+  const pairs: Array<[string, string, string]> = [
+    ["no middleware", "skiff, no middleware", "hono, no middleware"],
+    ["request id + JSON request line", "skiff requestId() + logger()", "hono + request-id + JSON logger"],
+    ["request id only", "skiff requestId() only", "hono + request-id only"],
+    ["JSON request line only", "skiff logger() only", "hono + JSON logger only"],
+  ];
+  out.add(
+    table(
+      ["in process, plain text (CPU µs per request, median)", "skiff", "Hono", "skiff speed / Hono"],
+      pairs.map(([label, a, b]) => [
+        label,
+        (us[a] ?? NaN).toFixed(2),
+        (us[b] ?? NaN).toFixed(2),
+        fmt.ratio((us[b] ?? NaN) / (us[a] ?? NaN)),
+      ]),
+      ["l", "r", "r", "r"],
+    ),
+  );
 }
 
 const figure = (values: number[]) => `${values.map(fmt.ratio).join(" / ")} (text / params+query / POST)`;
@@ -80,16 +132,24 @@ await runComparison("7. HTTP like for like on Node (issue 18)", async (out) => {
       "Hono + hono/request-id + JSON logger",
       "skiff requestId() + logger()",
     ];
-    const m = await throughput(out, servers, like, "like for like", [
-      ["skiff bare / Hono", "skiff, no middleware", "hono"],
-      ["skiff stack / Hono stack", "skiff requestId() + logger()", "Hono + hono/request-id + JSON logger"],
-      ["skiff bare / node:http", "skiff, no middleware", "node:http"],
-    ]);
+    const m = await throughput(
+      out,
+      servers,
+      like,
+      "like for like",
+      [
+        ["skiff bare / Hono", "skiff, no middleware", "hono"],
+        ["skiff stack / Hono stack", "skiff requestId() + logger()", "Hono + hono/request-id + JSON logger"],
+        ["skiff bare / node:http", "skiff, no middleware", "node:http"],
+      ],
+      LIKE_ROUNDS,
+    );
     out.note(
-      `${ROUNDS} rounds × ${SECONDS} s per contender and endpoint, alternating order, ${CONNECTIONS} connections, NODE_ENV=production. ` +
+      `${LIKE_ROUNDS} rounds × ${SECONDS} s per contender and endpoint, alternating order, ${CONNECTIONS} connections, NODE_ENV=production. ` +
         "Both loggers hand the same request record to a sink that formats it as a JSON line and drops it (bench/http/json-logger.ts); " +
         "node:http routes by hand (bench/http/node-server.ts).",
     );
+    await inProcess(out);
     const bare = m.map((r) => r["skiff, no middleware"] / r.hono);
     const stack = m.map((r) => r["skiff requestId() + logger()"] / r["Hono + hono/request-id + JSON logger"]);
     const node =

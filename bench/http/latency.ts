@@ -48,6 +48,12 @@ export function rssOf(pid: number): number {
   return Number(kib) * 1024;
 }
 
+/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; clock ticks of 10 ms). */
+export function cpuMsOf(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Peak resident set size of a process in bytes (VmHWM), from /proc (Linux). */
 export function peakRssOf(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, "utf8");

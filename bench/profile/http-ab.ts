@@ -1,8 +1,8 @@
 import { fork } from "node:child_process";
-import { readFileSync } from "node:fs";
 import { TS_FLAGS, startServer, type ChildServer } from "../lib/child.js";
 import { ENDPOINTS } from "../http/endpoints.js";
 import { load } from "../http/load.js";
+import { cpuMsOf } from "../http/latency.js";
 import { fromRoot } from "../lib/paths.js";
 
 // The like-for-like rows of bench/http-stack.ts only, on one endpoint, alternating rounds: a quicker A/B while
@@ -31,10 +31,10 @@ const cpu: Record<string, number[]> = Object.fromEntries(names.map((n) => [n, []
 for (const n of names) await load(servers[n]!, endpoint, 1);
 for (let r = 0; r < ROUNDS; r++)
   for (const n of r % 2 ? [...names].reverse() : names) {
-    const before = cpuMs(servers[n]!.pid);
+    const before = cpuMsOf(servers[n]!.pid);
     const rps = await load(servers[n]!, endpoint, SECONDS);
     samples[n]!.push(rps);
-    cpu[n]!.push(((cpuMs(servers[n]!.pid) - before) * 1000) / (rps * SECONDS));
+    cpu[n]!.push(((cpuMsOf(servers[n]!.pid) - before) * 1000) / (rps * SECONDS));
   }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const m = Object.fromEntries(names.map((n) => [n, median(samples[n]!)]));
@@ -53,10 +53,6 @@ console.log(
 await Promise.all(Object.values(servers).map((s) => s.stop()));
 
 // User + system CPU of a process so far, in ms, from /proc (Linux clock ticks of 10 ms).
-function cpuMs(pid: number): number {
-  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
-  return (Number(fields[11]) + Number(fields[12])) * 10;
-}
 
 // --cpu-prof is refused in NODE_OPTIONS: fork the server with it on the command line. The profile is written when the
 // child exits (SIGTERM from stop(), which serve() handles by exiting).

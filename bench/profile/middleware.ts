@@ -3,6 +3,7 @@ import { Hono } from "hono";
 import { requestId as honoRequestId } from "hono/request-id";
 import { Skiff } from "skiff";
 import { logger, requestId } from "skiff/middleware";
+import { runtimeContext } from "skiff/adapter";
 import { createTestRuntime } from "skiff/testing";
 import { formatAndDrop, jsonLogger } from "../http/json-logger.js";
 import { TEXT } from "../http/endpoints.js";
@@ -29,18 +30,23 @@ async function skiffWith(mw: { requestId?: typeof requestId; logger?: typeof log
   if (mw.logger) app.use(mw.logger());
   app.get("/hello", (c) => c.text(TEXT));
   const t = createTestRuntime(app, { databaseUrl: ":memory:", platform: "node" });
-  return (request: Request) => t.fetch(request);
+  // As serve() calls the app: one execution context for the life of the server, no settling per request.
+  const context = runtimeContext(t.runtime, { waitUntil: () => {} });
+  return (request: Request) => app.fetch(request, {}, context);
 }
 const bare = new Skiff({ log: { sink: formatAndDrop } });
 bare.get("/hello", (c) => c.text(TEXT));
 const bareRuntime = createTestRuntime(bare, { databaseUrl: ":memory:", platform: "node" });
+// As serve() calls the app: one execution context for the life of the server, no settling per request.
+const serveContext = runtimeContext(bareRuntime.runtime, { waitUntil: () => {} });
 
 const only = process.env.BENCH_ONLY;
 const contenders: Record<string, (request: Request) => Promise<Response> | Response> = {
   "hono + request-id + JSON logger": (request) => hono.fetch(request),
   "skiff requestId() + logger()": await skiffWith({ requestId, logger }),
   "hono, no middleware": (request) => bareHono.fetch(request),
-  "skiff, no middleware": (request) => bareRuntime.fetch(request),
+  "skiff, no middleware": (request) => bare.fetch(request, {}, serveContext),
+  "skiff, no middleware, createTestRuntime's fetch": (request) => bareRuntime.fetch(request),
   "hono + request-id only": (request) => honoId.fetch(request),
   "skiff requestId() only": await skiffWith({ requestId }),
   "hono + JSON logger only": (request) => honoLog.fetch(request),
@@ -77,9 +83,15 @@ for (let round = 0; round <= ROUNDS; round++) {
 }
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
 const peer = median(samples["hono + request-id + JSON logger"] ?? []);
-for (const [name, xs] of Object.entries(samples))
+// BENCH_JSON=1: one JSON line of medians (µs CPU per request by contender), for bench/http-stack.ts's table.
+if (process.env.BENCH_JSON)
   console.log(
-    `${name.padEnd(42)} ${median(xs).toFixed(2).padStart(7)} µs CPU/req   ${(peer / median(xs)).toFixed(2)}× the Hono peer's speed`,
+    `BENCH_IN_PROCESS ${JSON.stringify(Object.fromEntries(Object.entries(samples).map(([n, xs]) => [n, median(xs)])))}`,
   );
+else
+  for (const [name, xs] of Object.entries(samples))
+    console.log(
+      `${name.padEnd(42)} ${median(xs).toFixed(2).padStart(7)} µs CPU/req   ${(peer / median(xs)).toFixed(2)}× the Hono peer's speed`,
+    );
 await bareRuntime.close();
 process.exit(0);
