@@ -5,7 +5,14 @@ import type { BucketDeclarations } from "./triggers/storage/types.js";
 import type { QueueSchemas, SkiffOptions } from "./types.js";
 import type { WorkflowSchemas } from "./workflows/types.js";
 
-/** @internal The key of an app's trigger registry; symbol-keyed so that `basePath()` copies can share it. */
+/**
+ * @internal The key of an app's trigger registry; symbol-keyed so that `basePath()` copies can share it.
+ *
+ * @example
+ * ```ts
+ * const registry = (app as { [TRIGGERS]?: TriggerRegistry })[TRIGGERS]; // undefined for a plain Hono app
+ * ```
+ */
 export const TRIGGERS = Symbol.for("skiff.triggers");
 
 /**

@@ -48,7 +48,14 @@ export function rssOf(pid: number): number {
   return Number(kib) * 1024;
 }
 
-/** CPU time (user + system) a process has used so far, in ms, from /proc (Linux; clock ticks of 10 ms). */
+/**
+ * CPU time (user + system) a process has used so far, in ms, from /proc (Linux; clock ticks of 10 ms).
+ *
+ * @example
+ * ```ts
+ * const before = cpuMsOf(server.pid); await load(server, endpoint, 3); const used = cpuMsOf(server.pid) - before;
+ * ```
+ */
 export function cpuMsOf(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]!.split(" ");
   return (Number(fields[11]) + Number(fields[12])) * 10;
