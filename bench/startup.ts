@@ -10,8 +10,8 @@ import { coldWorkerd, SHOP_BINDINGS } from "./startup/workerd.js";
 // Goal 3: cold start. A fresh Node process importing a Lambda bundle, and a fresh workerd (Miniflare) with a
 // Worker bundle, each timed to its first response, skiff against the same app on Hono.
 const ROUNDS = {
-  lambda: Number(process.env.BENCH_STARTUP_ROUNDS ?? 10),
-  workerd: Number(process.env.BENCH_WORKERD_ROUNDS ?? 5),
+  lambda: Number(process.env.BENCH_STARTUP_ROUNDS ?? 15),
+  workerd: Number(process.env.BENCH_WORKERD_ROUNDS ?? 11),
 };
 
 interface Pair {

@@ -105,8 +105,9 @@ export function lambdaBundle(entry: string, name: string): Promise<Bundle> {
     platform: "node",
     conditions: ["skiff-source", "node"],
     target: "node20",
-    // As `skiff build` bundles for Node: the native addon loads on first use (src/cli/bundle/lazy-native.ts).
-    plugins: [libsqlOnFirstUse(), nativeLibsql],
+    // As `skiff build --target lambda` bundles: the native addon loads on first use, and Lambda's own WebSocket
+    // replaces ws (src/cli/bundle/lazy-native.ts).
+    plugins: [libsqlOnFirstUse("libsql", { webSocket: "global" }), nativeLibsql],
     // CommonJS dependencies call require(); an ESM bundle needs one.
     banner: {
       js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);",

@@ -34,6 +34,11 @@ export interface BundleSpec {
    * not reported. A function, as finding them may load the platform's tooling; called once per bundle.
    */
   providedBuiltins?: () => Promise<readonly string[]>;
+  /**
+   * Node bundles for a runtime whose Node has a global `WebSocket` (Lambda's): libSQL's WebSocket client uses it, and
+   * the `ws` package is not bundled.
+   */
+  globalWebSocket?: boolean;
 }
 
 /**
@@ -76,7 +81,8 @@ export async function bundle(spec: BundleSpec): Promise<BundleResult> {
   const provided = new Set(edge && spec.providedBuiltins ? await spec.providedBuiltins() : []);
   const plugins: Plugin[] = edge ? [externalBuiltins(provided)] : [];
   // A shipped native libsql loads on the first file: database, not at every cold start.
-  if (!edge && spec.external?.includes("libsql")) plugins.push(libsqlOnFirstUse());
+  if (!edge && spec.external?.includes("libsql"))
+    plugins.push(libsqlOnFirstUse("libsql", { webSocket: spec.globalWebSocket ? "global" : "ws" }));
   const result = await build({
     absWorkingDir: spec.root,
     entryPoints: [spec.entry],

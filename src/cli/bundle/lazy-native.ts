@@ -10,14 +10,19 @@ const NAMESPACE = "skiff-lazy-native";
  * cold start paid for them, even in a function that never opens a `file:` database nor a WebSocket (on Lambda,
  * Turso is reached over HTTP). Each import is replaced by a stand-in whose constructor `require()`s the real module
  * when first called; the bundle's banner provides `require`. `specifier` is what is required for the addon at run
- * time (`libsql`, shipped beside the bundle, by default).
+ * time (`libsql`, shipped beside the bundle, by default). `webSocket: "global"` (Lambda, whose Node has a global
+ * `WebSocket`) leaves `ws` out of the bundle altogether and hands the client the runtime's own `WebSocket`.
  *
  * @example
  * ```ts
  * await build({ entryPoints: ["lambda.ts"], bundle: true, platform: "node", external: ["libsql"], plugins: [libsqlOnFirstUse()] });
  * ```
  */
-export function libsqlOnFirstUse(specifier = "libsql"): Plugin {
+export function libsqlOnFirstUse(
+  specifier = "libsql",
+  options: { webSocket?: "ws" | "global" } = {},
+): Plugin {
+  const webSocket = options.webSocket === "global" ? globalWebSocket : webSocketStandIn;
   return {
     name: "skiff-libsql-on-first-use",
     setup(build) {
@@ -31,7 +36,7 @@ export function libsqlOnFirstUse(specifier = "libsql"): Plugin {
         loader: "js",
         // From the package that imported it, so `require("ws")` resolves to the copy the client would have used.
         resolveDir: args.pluginData as string,
-        contents: args.path === "libsql" ? addonStandIn(specifier) : webSocketStandIn,
+        contents: args.path === "libsql" ? addonStandIn(specifier) : webSocket,
       }));
     },
   };
@@ -51,4 +56,8 @@ export default Database;
 const webSocketStandIn = `function WebSocket(...args) { return new (require("ws").WebSocket)(...args); }
 Object.assign(WebSocket, { CONNECTING: 0, OPEN: 1, CLOSING: 2, CLOSED: 3 });
 export { WebSocket };
+`;
+
+// The runtime's own WebSocket (Node 22 and later); where there is none, hrana-client says so when one is opened.
+const globalWebSocket = `export const WebSocket = globalThis.WebSocket;
 `;

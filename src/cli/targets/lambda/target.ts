@@ -49,6 +49,8 @@ export const lambda: Target = {
       conditions: ["node"],
       external: ["libsql"],
       target: LAMBDA_ESBUILD_TARGET,
+      // Lambda's Node (LAMBDA_RUNTIME) has a global WebSocket: ws stays out of the bundle every cold start parses.
+      globalWebSocket: true,
     };
     return spec;
   },
