@@ -19,7 +19,7 @@ export interface ServerTargetSpec {
   what: string;
   example: string;
   edge: boolean;
-  bundle: Pick<BundleSpec, "outFile" | "runtime" | "conditions" | "target" | "external">;
+  bundle: Pick<BundleSpec, "outFile" | "runtime" | "conditions" | "target" | "external" | "globalWebSocket">;
 }
 
 /**

@@ -75,6 +75,8 @@ describe("the gcp target", () => {
     expect(pkg).toMatchObject({ main: "index.mjs", type: "module" });
     expect(Object.keys(pkg.dependencies).sort()).toEqual(["@google-cloud/functions-framework", "libsql"]);
     expect(readFileSync(join(out, ".gcloudignore"), "utf8")).toContain("node_modules/");
+    // The deploy's nodejs22 has a global WebSocket: the ws package (its permessage-deflate extension) is not bundled.
+    expect(readFileSync(join(out, "index.mjs"), "utf8")).not.toContain("permessage-deflate");
     const res = await fetch(`${url}/`);
     expect(await res.json()).toEqual({ name: "skiff shop", platform: "gcp" });
   });

@@ -76,7 +76,14 @@ export const gcp: Target = {
     what: "Cloud Run functions",
     example: 'import { toGcp } from "skiff/gcp"; toGcp(app);',
     edge: false,
-    bundle: { outFile: MAIN, runtime: "node", conditions: ["node"], external: EXTERNAL },
+    // The deploy's runtime (nodejs22, deploy.ts) has a global WebSocket: ws stays out of the bundle.
+    bundle: {
+      outFile: MAIN,
+      runtime: "node",
+      conditions: ["node"],
+      external: EXTERNAL,
+      globalWebSocket: true,
+    },
   }),
   // Cloud Build installs Linux binaries itself; nothing native is shipped from here.
   shipsBinary: () => false,
