@@ -4,7 +4,7 @@ import type { BlankSchema, MergePath, MergeSchemaPath, Schema } from "hono/types
 import type { UnionToIntersection } from "hono/utils/types";
 import { mountWithParentErrors, onError, notFound } from "./problem.js";
 import { TRIGGERS, declareOptions, defineAppState } from "./app-state.js";
-import { bindingRouter, notFoundWithBindings, relayingFetch } from "./context-bindings.js";
+import { bindingRouter, skiffEntryPoints } from "./context-bindings.js";
 import type { AnySchema, SchemaOutput } from "./schema.js";
 import { TriggerRegistry, resolveQueueOptions } from "./triggers/registry.js";
 import type {
@@ -64,8 +64,7 @@ export class SkiffApp<
     declareOptions(this.triggers, { queues, workflows, workflowTimers, workflowTimings, buckets });
     // The bindings ride on the router (no middleware step per request), and the change relay on fetch.
     this.router = bindingRouter(this.router, this);
-    this.fetch = relayingFetch(this.fetch, this.triggers);
-    this.notFound = notFoundWithBindings(this.notFound, this);
+    skiffEntryPoints(this, this);
     this.onError(onError);
     this.notFound(notFound);
   }
@@ -267,8 +266,7 @@ export class SkiffApp<
     // Hono builds the copy with `new Hono()`; give it skiff's prototype and state so cron()/queue() keep working.
     Object.setPrototypeOf(sub, Object.getPrototypeOf(this));
     defineAppState(sub, { registry: this.triggers, log: this.logOptions, migrations: this.migrations });
-    sub.fetch = relayingFetch(sub.fetch, this.triggers);
-    sub.notFound = notFoundWithBindings(sub.notFound, this);
+    skiffEntryPoints(sub, this);
     return sub as unknown as Skiff<E, Q, S, MergePath<BasePath, SubPath>>;
   }
 }

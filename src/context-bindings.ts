@@ -20,7 +20,7 @@ type Handler = (c: Context, next: () => Promise<void>) => unknown;
  * c.var.db; // the runtime's Database
  * ```
  */
-export function attachBindings(c: Context, app: App): void {
+function attachBindings(c: Context, app: App): void {
   if (c.get("db") !== undefined) return;
   let runtime: SkiffRuntime | undefined;
   try {
@@ -78,7 +78,7 @@ export function bindingRouter<T>(inner: Router<T>, app: App): Router<T> {
  * this.notFound = notFoundWithBindings(this.notFound, this);
  * ```
  */
-export function notFoundWithBindings<S extends (handler: never) => unknown>(setter: S, app: App): S {
+function notFoundWithBindings<S extends (handler: never) => unknown>(setter: S, app: App): S {
   const set = setter as unknown as (handler: NotFoundHandler) => unknown;
   const wrapped = (handler: NotFoundHandler) =>
     set((c) => {
@@ -98,7 +98,7 @@ export function notFoundWithBindings<S extends (handler: never) => unknown>(sett
  * this.fetch = relayingFetch(this.fetch, this.triggers);
  * ```
  */
-export function relayingFetch<
+function relayingFetch<
   F extends (request: Request, env: never, ctx: never) => Response | Promise<Response>,
 >(fetch: F, registry: App["triggers"]): F {
   const call = fetch as unknown as (
@@ -115,4 +115,22 @@ export function relayingFetch<
     return Promise.resolve(response).finally(() => relayAfterWork(runtime, waitUntil));
   };
   return relaying as unknown as F;
+}
+
+/**
+ * @internal Makes an app's entry points skiff's: its `fetch` relays the change outbox after each request, and its
+ * `notFound` setter gives the handler the bindings. For the app and for each of its `basePath()` copies, which Hono
+ * builds with its own `fetch` and `notFound`.
+ *
+ * @example
+ * ```ts
+ * skiffEntryPoints(this, this); // in the SkiffApp constructor
+ * ```
+ */
+export function skiffEntryPoints(
+  target: { fetch: Parameters<typeof relayingFetch>[0]; notFound: (handler: never) => unknown },
+  app: App,
+): void {
+  target.fetch = relayingFetch(target.fetch, app.triggers);
+  target.notFound = notFoundWithBindings(target.notFound, app);
 }

@@ -253,6 +253,13 @@ app.get(
   async (c) => c.json(runView(await foundRun(c.var.workflows.checkout, c.req.param("id")))),
 );
 
+// What the review and cancel routes answer: the action accepted, no such run, or a run already finished.
+const runActionResponses = {
+  202: { schema: RunAction, headers: location },
+  404: { description: "No run with this id" },
+  409: { description: "The run has finished" },
+};
+
 // Large checkouts wait for a review; the decision reaches the run as an event (kept if it arrives early).
 app.post(
   "/api/checkouts/:id/review",
@@ -260,11 +267,7 @@ app.post(
   describeRoute({
     summary: "Approve or reject a checkout held for review",
     tags: ["checkouts"],
-    responses: {
-      202: { schema: RunAction, headers: location },
-      404: { description: "No run with this id" },
-      409: { description: "The run has finished" },
-    },
+    responses: runActionResponses,
   }),
   validate("json", ReviewDecision),
   async (c) => {
@@ -283,11 +286,7 @@ app.delete(
   describeRoute({
     summary: "Cancel a checkout and undo its steps",
     tags: ["checkouts"],
-    responses: {
-      202: { schema: RunAction, headers: location },
-      404: { description: "No run with this id" },
-      409: { description: "The run has finished" },
-    },
+    responses: runActionResponses,
   }),
   async (c) => {
     const run = await foundRun(c.var.workflows.checkout, c.req.param("id"));

@@ -1,24 +1,15 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
+import { freePort } from "../support/net.js";
 
 // `skiff dev --target worker` on a project whose only config is wrangler.jsonc, with nodejs_compat and a
 // compatibility_date after the one the installed workerd supports: wrangler dev itself refuses that date.
 const repo = fileURLToPath(new URL("../..", import.meta.url));
 const fixture = fileURLToPath(new URL("./fixtures/cf-node-compat", import.meta.url));
 const bin = join(repo, "src/cli/bin.mjs");
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, "127.0.0.1", () => {
-      const address = server.address();
-      server.close(() => (typeof address === "object" && address ? resolve(address.port) : reject()));
-    });
-  });
-}
 
 describe("skiff dev --target worker", () => {
   let child: ChildProcess | undefined;

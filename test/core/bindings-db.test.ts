@@ -10,6 +10,7 @@ import { createTestRuntime } from "skiff/testing";
 import { libsqlClientOptions, databaseFilePath } from "../../src/bindings/db/client-options.js";
 import { nodeDatabase as libsqlNodeDatabase } from "../../src/bindings/db/node.js";
 import { webDatabase } from "../../src/bindings/db/web.js";
+import { functionDatabase } from "../../src/bindings/db/function.js";
 import { libsqlBindings } from "../../src/bindings/libsql.js";
 import { MemoryKV } from "../../src/bindings/kv/memory.js";
 import { createVercelState } from "../../src/adapters/vercel/runtime.js";
@@ -79,6 +80,18 @@ describe("a missing TURSO_DATABASE_URL on the edge gives the platform's advice, 
     const error = await failure(db.get(sql`SELECT 1`));
     expect(error?.name).toBe("ConfigError");
     expect(error?.message).toContain("use the same host with libsql:// or https://");
+  });
+
+  it("on function platforms (Lambda, Cloud Run functions), talks HTTP to Turso, opens file: natively, refuses wss://", async () => {
+    const remote = functionDatabase({ url: "wss://shop-acme.turso.io" });
+    const error = await failure(remote.get(sql`SELECT 1`));
+    expect(error?.name).toBe("ConfigError");
+    expect(error?.message).toContain("use the same host with libsql:// or https://");
+    expect(functionDatabase({ url: "https://shop-acme.turso.io" }).client.protocol).toBe("http");
+    const local = functionDatabase({ url: "file::memory:" });
+    expect(await local.get(sql`SELECT 1 AS one`)).toEqual({ one: 1 });
+    expect(local.client.protocol).toBe("file");
+    local.close();
   });
 });
 

@@ -1,14 +1,7 @@
 import { SkiffError } from "../../errors.js";
-import { cronKey, latestOccurrence } from "../../triggers/cron/index.js";
+import { cronHash, cronKey, latestOccurrence } from "../../triggers/cron/index.js";
 import { renderAzure } from "../../triggers/cron/render-azure.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
-
-// FNV-1a, 32 bits: a stable suffix, so two expressions that read alike never share a function name.
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, "0");
-}
 
 /**
  * The Azure function name of a cron's timer trigger: `cron_`, the expression with every character a function name
@@ -24,7 +17,7 @@ function hash(text: string): string {
 export function azureCronName(expression: string): string {
   const key = cronKey(expression);
   const readable = key.replace(/\*/g, "x").replace(/[^A-Za-z0-9-]/g, "_");
-  return `cron_${readable.slice(0, 100)}_${hash(key)}`;
+  return `cron_${readable.slice(0, 100)}_${cronHash(key)}`;
 }
 
 /**

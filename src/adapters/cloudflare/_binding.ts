@@ -1,4 +1,5 @@
 import { ConfigError } from "../../errors.js";
+import type { CloudflareWorkflowBinding } from "../../workflows/cloudflare/types.js";
 import type { KVNamespaceBinding, QueueBinding, R2BucketBinding } from "./types.js";
 
 /**
@@ -45,13 +46,7 @@ export function lookupBinding<T>(
  * ```
  */
 export function isKVNamespace(value: unknown): value is KVNamespaceBinding {
-  const kv = value as Partial<Record<keyof KVNamespaceBinding, unknown>> | null;
-  return (
-    isObject(kv) &&
-    typeof kv.get === "function" &&
-    typeof kv.put === "function" &&
-    typeof kv.list === "function"
-  );
+  return hasMethods(value, ["get", "put", "list"]);
 }
 
 /**
@@ -63,8 +58,7 @@ export function isKVNamespace(value: unknown): value is KVNamespaceBinding {
  * ```
  */
 export function isQueue(value: unknown): value is QueueBinding {
-  const queue = value as Partial<Record<keyof QueueBinding, unknown>> | null;
-  return isObject(queue) && typeof queue.sendBatch === "function";
+  return hasMethods(value, ["sendBatch"]);
 }
 
 /**
@@ -76,18 +70,24 @@ export function isQueue(value: unknown): value is QueueBinding {
  * ```
  */
 export function isR2Bucket(value: unknown): value is R2BucketBinding {
-  const r2 = value as Partial<Record<keyof R2BucketBinding, unknown>> | null;
-  return (
-    isObject(r2) &&
-    typeof r2.head === "function" &&
-    typeof r2.get === "function" &&
-    typeof r2.put === "function" &&
-    typeof r2.list === "function" &&
-    typeof r2.delete === "function"
-  );
+  return hasMethods(value, ["head", "get", "put", "list", "delete"]);
+}
+
+/**
+ * @internal Whether a binding looks like a Workflow (has get/create).
+ *
+ * @example
+ * ```ts
+ * isWorkflow(env.CHECKOUT_WORKFLOW); // true
+ * ```
+ */
+export function isWorkflow(value: unknown): value is CloudflareWorkflowBinding {
+  return hasMethods(value, ["get", "create"]);
 }
 
 // Bindings are host objects; some (RPC stubs) report typeof "function".
-function isObject(value: unknown): value is object {
-  return (typeof value === "object" && value !== null) || typeof value === "function";
+function hasMethods(value: unknown, names: readonly string[]): boolean {
+  if ((typeof value !== "object" || value === null) && typeof value !== "function") return false;
+  const methods = value as Record<string, unknown>;
+  return names.every((name) => typeof methods[name] === "function");
 }

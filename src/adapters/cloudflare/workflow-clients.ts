@@ -1,9 +1,8 @@
 import type { SkiffRuntime } from "../../runtime.js";
 import { cloudflareWorkflowClient } from "../../workflows/cloudflare/client.js";
-import type { CloudflareWorkflowBinding } from "../../workflows/cloudflare/types.js";
 import { workflowClassName } from "../../workflows/cloudflare/names.js";
 import type { WorkflowClient } from "../../workflows/types.js";
-import { lookupBinding } from "./_binding.js";
+import { isWorkflow, lookupBinding } from "./_binding.js";
 import type { BindingNames } from "./options.js";
 
 /**
@@ -32,15 +31,4 @@ export function cloudflareWorkflowClients(
     }
     return Object.freeze(clients);
   };
-}
-
-/** Whether a binding looks like a Workflow binding (has get/create). */
-function isWorkflow(value: unknown): value is CloudflareWorkflowBinding {
-  const w = value as Partial<Record<keyof CloudflareWorkflowBinding, unknown>> | null;
-  return (
-    (typeof w === "object" || typeof w === "function") &&
-    w !== null &&
-    typeof w.get === "function" &&
-    typeof w.create === "function"
-  );
 }

@@ -1,17 +1,10 @@
 import { SkiffError } from "../../errors.js";
-import { cronKey, latestOccurrence } from "../../triggers/cron/index.js";
+import { cronHash, cronKey, latestOccurrence } from "../../triggers/cron/index.js";
 import type { TriggerRegistry } from "../../triggers/registry.js";
 import type { DenoNamespace } from "./types.js";
 
 // Deno.cron names: at most 64 characters of letters, digits, whitespace, hyphens and underscores.
 const NAME_MAX = 64;
-
-// FNV-1a, 32 bits: a stable, short suffix so two expressions that read alike never share a name.
-function hash(text: string): string {
-  let h = 0x811c9dc5;
-  for (const byte of new TextEncoder().encode(text)) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
-  return h.toString(16).padStart(8, "0");
-}
 
 /**
  * The `Deno.cron` name of an expression: `skiff ` and the expression (whitespace-normalised) with every character
@@ -26,7 +19,7 @@ function hash(text: string): string {
  */
 export function denoCronName(expression: string): string {
   const key = cronKey(expression);
-  const suffix = ` ${hash(key)}`;
+  const suffix = ` ${cronHash(key)}`;
   const readable = `skiff ${key.replace(/[^A-Za-z0-9 -]/g, "_")}`;
   return `${readable.slice(0, NAME_MAX - suffix.length)}${suffix}`;
 }

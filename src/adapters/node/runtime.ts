@@ -55,7 +55,7 @@ export function nodeRuntime(
     bucket: (name) => localStore(name, files),
     bucketEvents: "local",
     // A line per request is a write system call per request; the server writes them once per event-loop turn.
-    logSink: bufferedStdoutSink().sink,
+    logSink: bufferedStdoutSink(),
   });
   return { runtime, db, queueStore };
 }

@@ -22,16 +22,14 @@ interface Stream {
  *
  * @example
  * ```ts
- * const { sink, flush } = bufferedStdoutSink();
- * const log = createLogger({ sink });
+ * const log = createLogger({ sink: bufferedStdoutSink() });
  * log.info("listening", { port: 8787 }); // written after this turn, with the turn's other lines
- * flush(); // or at once
  * ```
  */
-export function bufferedStdoutSink(write?: { out: (chunk: string) => void; err: (chunk: string) => void }): {
-  sink: LogSink;
-  flush: () => void;
-} {
+export function bufferedStdoutSink(write?: {
+  out: (chunk: string) => void;
+  err: (chunk: string) => void;
+}): LogSink {
   if (!write) return (processSink ??= bufferedSink(PROCESS_STREAMS, true));
   return bufferedSink(write, false);
 }
@@ -41,12 +39,12 @@ const PROCESS_STREAMS = {
   err: (chunk: string) => void process.stderr.write(chunk),
 };
 // One per process for the process's own streams: every server of the process shares its stdout and its exit.
-let processSink: { sink: LogSink; flush: () => void } | undefined;
+let processSink: LogSink | undefined;
 
 function bufferedSink(
   write: { out: (chunk: string) => void; err: (chunk: string) => void },
   ownStreams: boolean,
-): { sink: LogSink; flush: () => void } {
+): LogSink {
   const out: Stream = { fd: 1, write: write.out, lines: [], bytes: 0 };
   const err: Stream = { fd: 2, write: write.err, lines: [], bytes: 0 };
   let scheduled = false;
@@ -87,5 +85,5 @@ function bufferedSink(
       setImmediate(flush);
     }
   };
-  return { sink, flush };
+  return sink;
 }

@@ -63,3 +63,21 @@ export function resolveDatabaseConfig(
   const token = env.TURSO_AUTH_TOKEN;
   return typeof token === "string" && token ? { url, authToken: token } : { url };
 }
+
+/**
+ * Refuses a `ws://` or `wss://` URL where skiff's libSQL client speaks HTTP only (Workers, Vercel Edge, Netlify,
+ * Lambda, Cloud Run functions), with a message that says which URL to use instead; returns the config otherwise.
+ *
+ * @example
+ * ```ts
+ * createHttpClient(overHttp({ url: "libsql://shop-acme.turso.io" })); // a wss:// URL throws a ConfigError
+ * ```
+ */
+export function overHttp(config: DatabaseConfig): DatabaseConfig {
+  if (/^wss?:/i.test(config.url))
+    throw new ConfigError(
+      `TURSO_DATABASE_URL "${config.url}" is a WebSocket URL, and skiff reaches libSQL over HTTP here: use the same host with libsql:// or https://`,
+      { variable: "TURSO_DATABASE_URL" },
+    );
+  return config;
+}

@@ -1,10 +1,8 @@
 import { createClient as createHttpClient } from "@libsql/client/http";
 import { createClient as createFileClient } from "@libsql/client/sqlite3";
-import { ConfigError } from "../../errors.js";
-import type { DatabaseConfig } from "./config.js";
+import { overHttp, type DatabaseConfig } from "./config.js";
 import type { Database } from "./database.js";
-import { libsqlDatabase } from "./libsql-database.js";
-import type { NodeDatabaseOptions } from "./node.js";
+import { libsqlDatabase, type NodeDatabaseOptions } from "./libsql-database.js";
 
 /**
  * The {@link Database} of a function platform on Node (Lambda, Cloud Run functions): a `file:` database on the
@@ -25,11 +23,6 @@ export function functionDatabase(
 ): Database {
   return libsqlDatabase(config, options, (resolved) => {
     if (resolved.url.startsWith("file:") || resolved.url === ":memory:") return createFileClient(resolved);
-    if (/^wss?:/i.test(resolved.url))
-      throw new ConfigError(
-        `TURSO_DATABASE_URL "${resolved.url}" is a WebSocket URL, and skiff reaches libSQL over HTTP on this platform: use the same host with libsql:// or https://`,
-        { variable: "TURSO_DATABASE_URL" },
-      );
-    return createHttpClient(resolved);
+    return createHttpClient(overHttp(resolved));
   });
 }

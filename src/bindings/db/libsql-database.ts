@@ -2,7 +2,20 @@ import type { Client } from "@libsql/client/http";
 import { libsqlClientOptions } from "./client-options.js";
 import type { DatabaseConfig } from "./config.js";
 import { Database } from "./database.js";
-import type { NodeDatabaseOptions } from "./node.js";
+
+/**
+ * Options of `nodeDatabase` and `functionDatabase`. `beforeOpen` runs once the config is known and before the
+ * client opens it: the Node-only callers create the folder of a `file:` database there (this module ships no `node:`
+ * built-in).
+ *
+ * @example
+ * ```ts
+ * const options: NodeDatabaseOptions = { beforeOpen: ({ url }) => ensureDatabaseDir(url) };
+ * ```
+ */
+export interface NodeDatabaseOptions {
+  beforeOpen?: (config: DatabaseConfig) => void;
+}
 
 /**
  * @internal The {@link Database} of `nodeDatabase` and `functionDatabase`, on the client `create` makes: the

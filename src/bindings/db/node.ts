@@ -1,20 +1,9 @@
 import { createClient } from "@libsql/client";
 import type { Database } from "./database.js";
-import { libsqlDatabase } from "./libsql-database.js";
+import { libsqlDatabase, type NodeDatabaseOptions } from "./libsql-database.js";
 import type { DatabaseConfig } from "./config.js";
 
-/**
- * Options of {@link nodeDatabase}. `beforeOpen` runs once the config is known and before the client opens it: the
- * Node-only callers create the folder of a `file:` database there (this module ships no `node:` built-in).
- *
- * @example
- * ```ts
- * const options: NodeDatabaseOptions = { beforeOpen: ({ url }) => ensureDatabaseDir(url) };
- * ```
- */
-export interface NodeDatabaseOptions {
-  beforeOpen?: (config: DatabaseConfig) => void;
-}
+export type { NodeDatabaseOptions } from "./libsql-database.js";
 
 /**
  * A {@link Database} on the Node libSQL client: `file:` databases (embedded, WAL mode, 5 s busy timeout so

@@ -1,7 +1,6 @@
 import { createClient as createWebClient, type Client, type Config } from "@libsql/client/http";
-import { ConfigError } from "../../errors.js";
 import { libsqlClientOptions } from "./client-options.js";
-import { resolveDatabaseConfig } from "./config.js";
+import { overHttp, resolveDatabaseConfig } from "./config.js";
 import { Database } from "./database.js";
 
 /**
@@ -41,11 +40,6 @@ export function webDatabase(env: Record<string, unknown>, options: WebDatabaseOp
     if (options.createClient) return options.createClient(libsqlClientOptions(config));
     // The HTTP client only: the WebSocket one would add a third to every Worker's libSQL code, for URLs Turso does
     // not hand out (its libsql:// URLs go over HTTP here).
-    if (/^wss?:/i.test(config.url))
-      throw new ConfigError(
-        `TURSO_DATABASE_URL "${config.url}" is a WebSocket URL, and skiff reaches libSQL over HTTP on this runtime: use the same host with libsql:// or https://`,
-        { variable: "TURSO_DATABASE_URL" },
-      );
-    return createWebClient(libsqlClientOptions(config));
+    return createWebClient(libsqlClientOptions(overHttp(config)));
   });
 }

@@ -7,4 +7,4 @@ export { renderAzure } from "./render-azure.js";
 export { renderGcp } from "./render-gcp.js";
 export { renderNetlify } from "./render-netlify.js";
 export { renderVercel } from "./render-vercel.js";
-export { cronFromSlug, cronKey, cronSlug } from "./slug.js";
+export { cronFromSlug, cronHash, cronKey, cronSlug } from "./slug.js";

@@ -34,3 +34,18 @@ export function cronFromSlug(slug: string): string {
 export function cronKey(expression: string): string {
   return expression.trim().split(/\s+/).join(" ");
 }
+
+/**
+ * @internal A short, stable hash of an expression's {@link cronKey} (FNV-1a, 32 bits, 8 hex digits): the suffix that
+ * keeps platform names of crons (Azure function names, `Deno.cron` names) unique when their readable parts collide.
+ *
+ * @example
+ * ```ts
+ * cronHash(" 0  9 * * * ") === cronHash("0 9 * * *") // true
+ * ```
+ */
+export function cronHash(expression: string): string {
+  let h = 0x811c9dc5;
+  for (const byte of new TextEncoder().encode(cronKey(expression))) h = Math.imul(h ^ byte, 0x01000193) >>> 0;
+  return h.toString(16).padStart(8, "0");
+}

@@ -8,11 +8,11 @@ const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 function capture() {
   const writes: { out: string[]; err: string[] } = { out: [], err: [] };
-  const buffered = bufferedStdoutSink({
+  const sink = bufferedStdoutSink({
     out: (chunk) => void writes.out.push(chunk),
     err: (chunk) => void writes.err.push(chunk),
   });
-  return { writes, ...buffered };
+  return { writes, sink };
 }
 
 describe("the Node server's log sink", () => {
@@ -68,7 +68,7 @@ describe("the Node server's log sink", () => {
 
   it("writes what is still buffered when the process exits with process.exit()", async () => {
     const script = `import { bufferedStdoutSink } from "./src/adapters/node/stdout-sink.ts";
-const { sink } = bufferedStdoutSink();
+const sink = bufferedStdoutSink();
 sink({ time: "t", level: "info", msg: "before exit" });
 sink({ time: "t", level: "error", msg: "an error before exit" });
 process.exit(0);`;

@@ -1,5 +1,6 @@
 import { CONTRACT_API_KEY_SHA256, type ContractDriver, type Settlement } from "../../../contract/driver.js";
 import { fixture, startBun, tempDbUrl, type BunProcess } from "./bun-process.js";
+import { forwardTo } from "../../../support/net.js";
 
 /** What the shop fixture reports once listening: the app's URL and the control server's. */
 export interface ShopReady {
@@ -33,15 +34,7 @@ export async function bunDriver(): Promise<ContractDriver & { process: BunProces
   return {
     platform: "bun",
     process: bun,
-    fetch: (request) => {
-      const { pathname, search } = new URL(request.url);
-      return fetch(`${url}${pathname}${search}`, {
-        method: request.method,
-        headers: request.headers,
-        body: request.body,
-        duplex: "half",
-      } as RequestInit);
-    },
+    fetch: forwardTo(url),
     async fireCron(expression, scheduledTime) {
       const query = new URLSearchParams({ cron: expression, time: String(scheduledTime) });
       const res = await fetch(`${url}/__scheduled?${query}`);
